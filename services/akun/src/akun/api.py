@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from puja_kit.auth import PrincipalDep
+from puja_kit.db import SessionDep
+from puja_kit.idempotency import IdempotencyDep
+from puja_kit.repository import Page, PageDep
+from puja_kit.tenancy import TenantCache
+
+from akun import service
+from akun.schemas import (
+    AkunRead,
+    Jwks,
+    LoginIn,
+    RefreshIn,
+    RegisterIn,
+    SigningKeyRotated,
+    StaffCreate,
+    StaffRead,
+    StaffUpdate,
+    TokenPair,
+)
+from akun.service import Runtime
+
+router = APIRouter()
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def _tenants(request: Request) -> TenantCache:
+    tenants: TenantCache = request.app.state.tenants
+    return tenants
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+TenantsDep = Annotated[TenantCache, Depends(_tenants)]
+
+# Token responses must never be cached (RFC 6749 section 5.1).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.post("/register", response_model=AkunRead, status_code=201)
+async def register(
+    body: RegisterIn, session: SessionDep, runtime: RuntimeDep, idempotency: IdempotencyDep
+) -> Response:
+    """Mendaftar sebagai warga dengan NIK dan e-mail atau nomor telepon."""
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    akun = await service.register(session, runtime, data=body)
+    return await idempotency.remember(akun, status=201)
+
+
+@router.post("/login", response_model=TokenPair)
+async def login(body: LoginIn, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Masuk dengan NIK, e-mail, nomor telepon atau nama pengguna, dan kata sandi."""
+    pair = await service.login(session, runtime, username=body.username, password=body.password)
+    return JSONResponse(pair.model_dump(), headers=NO_STORE)
+
+
+@router.post("/refresh", response_model=TokenPair)
+async def refresh(body: RefreshIn, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Menukar token penyegar dengan pasangan token baru (token penyegar lama tidak berlaku lagi)."""
+    pair = await service.refresh(session, runtime, refresh_token=body.refresh_token)
+    return JSONResponse(pair.model_dump(), headers=NO_STORE)
+
+
+@router.post("/logout", status_code=204)
+async def logout(session: SessionDep, principal: PrincipalDep) -> Response:
+    """Keluar: sesi ini berakhir dan tokennya ditolak di semua layanan."""
+    await service.logout(session, principal)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=AkunRead)
+async def me(session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep) -> AkunRead:
+    """Profil dan hak akses akun yang sedang masuk."""
+    return await service.me(session, principal, runtime=runtime)
+
+
+@router.get("/.well-known/jwks.json", response_model=Jwks)
+async def jwks(session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Kunci publik untuk memeriksa token (JWKS)."""
+    document = await service.jwks(session, runtime=runtime)
+    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.post("/keys/rotate", response_model=SigningKeyRotated)
+async def rotate_keys(session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep) -> SigningKeyRotated:
+    """Mengganti kunci penanda tangan sekarang (admin pusat); token lama tetap sah sampai kedaluwarsa."""
+    return await service.rotate_keys(session, principal, runtime=runtime)
+
+
+@router.get("/{tenant}/staff", response_model=Page[StaffRead])
+async def list_staff(
+    tenant: str,
+    session: SessionDep,
+    principal: PrincipalDep,
+    tenants: TenantsDep,
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=100, description="Cari nama atau nama pengguna")] = None,
+    aktif: Annotated[bool | None, Query(description="Hanya akun aktif (true) atau nonaktif (false)")] = None,
+) -> Page[StaffRead]:
+    """Daftar akun staf daerah (admin daerah itu atau admin pusat)."""
+    items, total = await service.list_staff(
+        session, principal, tenants=tenants, slug=tenant, page=page, q=q, aktif=aktif
+    )
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.post("/{tenant}/staff", response_model=StaffRead, status_code=201)
+async def create_staff(
+    tenant: str,
+    body: StaffCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    tenants: TenantsDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Membuat akun operator atau admin daerah (admin daerah itu atau admin pusat)."""
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    staff = await service.create_staff(
+        session, principal, runtime=runtime, tenants=tenants, slug=tenant, data=body
+    )
+    return await idempotency.remember(staff, status=201)
+
+
+@router.patch("/{tenant}/staff/{akun_id}", response_model=StaffRead)
+async def update_staff(
+    tenant: str,
+    akun_id: UUID,
+    body: StaffUpdate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    tenants: TenantsDep,
+) -> StaffRead:
+    """Mengubah nama, layanan, atau menonaktifkan akun staf; menonaktifkan mengakhiri sesinya."""
+    return await service.update_staff(
+        session, principal, tenants=tenants, slug=tenant, akun_id=akun_id, data=body
+    )

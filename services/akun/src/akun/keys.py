@@ -1,0 +1,178 @@
+"""Key material: encryption at rest derived from secret_key, the Ed25519 signing keys and their JWKS,
+and akun's own token verifier, which reads those keys (and the sessions) from akun's database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from puja_kit.auth import ALGORITHM, Principal, TokenVerifier
+from puja_kit.db import utcnow
+from puja_kit.errors import Unauthorized
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from akun.models import SigningKey
+from akun.repository import SesiRepository, SigningKeyRepository
+from akun.settings import Settings
+
+# How long after retirement a key stays published beyond its tokens' lifetime: covers the signer
+# cache of other replicas (SIGNER_CACHE_SECONDS) and the verifiers' clock leeway (30 s).
+RETIRED_KEY_GRACE = timedelta(minutes=2)
+SIGNER_CACHE_SECONDS = 30.0
+
+
+class SecretKeyMismatch(RuntimeError):
+    """Stored keys were sealed with another secret_key than the one configured now."""
+
+
+def _derive(secret: SecretStr, purpose: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"puja-akun/{purpose}".encode())
+    return hkdf.derive(secret.get_secret_value().encode())
+
+
+class Sealer:
+    """Encrypts values at rest and makes keyed lookup hashes, both from settings.secret_key."""
+
+    def __init__(self, secret_key: SecretStr) -> None:
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, "seal")))
+        self._index_key = _derive(secret_key, "index")
+
+    def seal(self, value: bytes) -> str:
+        return self._fernet.encrypt(value).decode()
+
+    def open(self, sealed: str) -> bytes:
+        try:
+            return self._fernet.decrypt(sealed.encode())
+        except InvalidToken:
+            raise SecretKeyMismatch(
+                "data terenkripsi tidak dapat dibuka: secret_key berbeda dari yang dipakai menyimpannya"
+            ) from None
+
+    def index(self, value: str) -> str:
+        """A stable keyed hash: finds a row by a value without storing the value in the clear."""
+        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class ActiveKey:
+    kid: str
+    private_key: Ed25519PrivateKey
+    loaded_at: float
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
+
+
+def public_jwk(kid: str, private_key: Ed25519PrivateKey) -> dict[str, Any]:
+    jwk: dict[str, Any] = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private_key.public_key()))
+    jwk.update({"kid": kid, "alg": ALGORITHM, "use": "sig"})
+    return jwk
+
+
+class KeyRing:
+    """The signing keys: which one signs now, which are published, and rotation."""
+
+    def __init__(self, settings: Settings, sealer: Sealer) -> None:
+        self.settings = settings
+        self.sealer = sealer
+        self._active: ActiveKey | None = None
+
+    def retired_since(self) -> datetime:
+        """Keys retired after this moment may still have unexpired tokens out there."""
+        return utcnow() - timedelta(minutes=self.settings.access_token_minutes) - RETIRED_KEY_GRACE
+
+    def _open(self, row: SigningKey) -> ActiveKey:
+        raw = self.sealer.open(row.private_key_sealed)
+        return ActiveKey(row.kid, Ed25519PrivateKey.from_private_bytes(raw), time.monotonic())
+
+    def _new(self) -> SigningKey:
+        private_key = Ed25519PrivateKey.generate()
+        kid = f"{utcnow():%Y%m%d}-{secrets.token_hex(6)}"
+        return SigningKey(
+            kid=kid,
+            public_jwk=public_jwk(kid, private_key),
+            private_key_sealed=self.sealer.seal(private_key.private_bytes_raw()),
+        )
+
+    async def rotate(self, session: AsyncSession, *, force: bool) -> tuple[SigningKey, SigningKey | None]:
+        """A current key: a new one if forced, missing or older than key_rotation_days.
+
+        Returns (current, retired-just-now). The advisory lock makes replicas starting together
+        agree: the second one waits, then finds the first one's fresh key.
+        """
+        repo = SigningKeyRepository(session)
+        await repo.lock()
+        active = await repo.active()
+        if active is not None:
+            age = utcnow() - active.created_at
+            if not force and age < timedelta(days=self.settings.key_rotation_days):
+                self._open(active)  # fail at start-up, not at the first login, if secret_key changed
+                return active, None
+            active.retired_at = utcnow()
+            session.add(active)
+        current = repo.add(self._new())
+        await session.flush()
+        self._active = None
+        return current, active
+
+    async def signer(self, session: AsyncSession) -> ActiveKey:
+        """The current key, cached briefly; a rotation by another replica is seen within the cache time."""
+        cached = self._active
+        if cached is not None and time.monotonic() - cached.loaded_at < SIGNER_CACHE_SECONDS:
+            return cached
+        row = await SigningKeyRepository(session).active()
+        if row is None:
+            row, _ = await self.rotate(session, force=False)
+        self._active = self._open(row)
+        return self._active
+
+    async def jwks(self, session: AsyncSession) -> dict[str, list[dict[str, Any]]]:
+        rows = await SigningKeyRepository(session).published(retired_since=self.retired_since())
+        return {"keys": [row.public_jwk for row in rows]}
+
+
+class AkunTokenVerifier(TokenVerifier):
+    """Akun checks its own tokens from its own tables: keys by kid, and sessions not revoked."""
+
+    def __init__(
+        self, settings: Settings, keyring: KeyRing, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        super().__init__(settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience)
+        self.keyring = keyring
+        self.sessionmaker = sessionmaker
+        self._public: dict[str, jwt.PyJWK] = {}
+
+    async def key(self, kid: str) -> jwt.PyJWK:
+        cached = self._public.get(kid)
+        if cached is not None:
+            return cached
+        async with self.sessionmaker() as session:
+            row = await SigningKeyRepository(session).published_by_kid(
+                kid, retired_since=self.keyring.retired_since()
+            )
+        if row is None:
+            raise Unauthorized("Token ditandatangani dengan kunci yang tidak dikenal.")
+        key = jwt.PyJWK(row.public_jwk, algorithm=ALGORITHM)
+        self._public[kid] = key
+        return key
+
+    async def verify(self, token: str) -> Principal:
+        principal = await super().verify(token)
+        async with self.sessionmaker() as session:
+            if not await SesiRepository(session).is_open(principal.sid):
+                raise Unauthorized("Sesi ini sudah keluar; silakan masuk kembali.")
+        return principal

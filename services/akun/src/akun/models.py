@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from puja_kit.db import IdModel, TimestampedModel, service_registry, timestamp_column
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+
+class Base(SQLModel, registry=service_registry()):
+    """This service's tables, in a registry of their own."""
+
+
+class Akun(IdModel, TimestampedModel, Base, table=True):
+    """A person who logs in: a citizen (NIK) or a region's staff (username), or both ways for one."""
+
+    __tablename__ = "akun"
+
+    # The region a staff account belongs to (kode wilayah); None for citizens and admin pusat.
+    tenant_id: str | None = Field(default=None, index=True, max_length=13)
+    nama: str = Field(max_length=200)
+    username: str | None = Field(default=None, unique=True, max_length=60)
+    email: str | None = Field(default=None, unique=True, max_length=254)
+    phone: str | None = Field(default=None, unique=True, max_length=20)
+    # The NIK is stored encrypted; a keyed hash of it finds the account and keeps it unique.
+    nik_index: str | None = Field(default=None, unique=True, max_length=64)
+    nik_sealed: str | None = Field(default=None, sa_column=Column(Text))
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    aktif: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class HakAkses(IdModel, Base, table=True):
+    """A grant (role, tenant, layanan); tenant is a kode wilayah, None for warga and admin pusat."""
+
+    __tablename__ = "hak_akses"
+    __table_args__ = (
+        UniqueConstraint("akun_id", "role", "tenant", "layanan", postgresql_nulls_not_distinct=True),
+    )
+
+    akun_id: UUID = Field(foreign_key="akun.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=20)
+    tenant: str | None = Field(default=None, max_length=13)
+    layanan: str | None = Field(default=None, max_length=60)
+
+
+class Sesi(TimestampedModel, Base, table=True):
+    """A login: its id is the tokens' `sid`; the current refresh token is kept only as a hash."""
+
+    __tablename__ = "sesi"
+
+    id: UUID = Field(primary_key=True)
+    akun_id: UUID = Field(foreign_key="akun.id", ondelete="CASCADE", index=True)
+    refresh_hash: str = Field(unique=True, max_length=64)
+    refresh_expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # When the last access token issued for this session expires.
+    access_expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class RetiredRefreshToken(Base, table=True):
+    """A refresh token already exchanged: presenting it again means it was copied, so the session ends."""
+
+    __tablename__ = "retired_refresh_token"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    sesi_id: UUID = Field(foreign_key="sesi.id", ondelete="CASCADE", index=True)
+    retired_at: datetime = timestamp_column()
+
+
+class SigningKey(Base, table=True):
+    """An Ed25519 token-signing key; the private half is encrypted with a key derived from secret_key."""
+
+    __tablename__ = "signing_key"
+
+    kid: str = Field(primary_key=True, max_length=40)
+    public_jwk: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    private_key_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = timestamp_column()
+    retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from puja_kit.repository import RepositoryBase
+from sqlalchemy import delete, or_, select, text
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from akun.models import Akun, HakAkses, RetiredRefreshToken, Sesi, SigningKey
+
+
+class AkunRepository(RepositoryBase[Akun]):
+    """Built with a tenant id, it sees only that region's staff accounts."""
+
+    model = Akun
+    not_found = "Akun tidak ditemukan"
+
+    async def _one(self, stmt: Select[tuple[Akun]]) -> Akun | None:
+        return (await self.session.scalars(stmt)).first()
+
+    async def by_username(self, username: str) -> Akun | None:
+        return await self._one(self.base_statement().where(col(Akun.username) == username))
+
+    async def by_email(self, email: str) -> Akun | None:
+        return await self._one(self.base_statement().where(col(Akun.email) == email))
+
+    async def by_phone(self, phone: str) -> Akun | None:
+        return await self._one(self.base_statement().where(col(Akun.phone) == phone))
+
+    async def by_nik_index(self, nik_index: str) -> Akun | None:
+        return await self._one(self.base_statement().where(col(Akun.nik_index) == nik_index))
+
+    async def for_update(self, akun_id: UUID) -> Akun | None:
+        """The row locked and re-read, for counters that concurrent requests change."""
+        stmt = (
+            self.base_statement()
+            .where(col(Akun.id) == akun_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return await self._one(stmt)
+
+    def staff_listing(self, *, q: str | None, aktif: bool | None) -> Select[tuple[Akun]]:
+        stmt = self.base_statement().order_by(col(Akun.nama), col(Akun.id))
+        if q:
+            pattern = f"%{q}%"
+            stmt = stmt.where(or_(col(Akun.nama).ilike(pattern), col(Akun.username).ilike(pattern)))
+        if aktif is not None:
+            stmt = stmt.where(col(Akun.aktif) == aktif)
+        return stmt
+
+
+class HakAksesRepository(RepositoryBase[HakAkses]):
+    model = HakAkses
+
+    async def for_akun(self, akun_id: UUID) -> list[HakAkses]:
+        stmt = self.base_statement().where(col(HakAkses.akun_id) == akun_id).order_by(col(HakAkses.id))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def for_akuns(self, akun_ids: Sequence[UUID]) -> dict[UUID, list[HakAkses]]:
+        stmt = self.base_statement().where(col(HakAkses.akun_id).in_(akun_ids)).order_by(col(HakAkses.id))
+        out: dict[UUID, list[HakAkses]] = {akun_id: [] for akun_id in akun_ids}
+        for row in (await self.session.scalars(stmt)).all():
+            out[row.akun_id].append(row)
+        return out
+
+    async def remove(self, akun_id: UUID, *, role: str) -> None:
+        await self.session.execute(
+            delete(HakAkses).where(col(HakAkses.akun_id) == akun_id, col(HakAkses.role) == role)
+        )
+
+
+class SesiRepository(RepositoryBase[Sesi]):
+    model = Sesi
+
+    async def for_update(self, sid: UUID) -> Sesi | None:
+        stmt = self.base_statement().where(col(Sesi.id) == sid).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def by_refresh_hash(self, token_hash: str) -> Sesi | None:
+        """Locked, so two exchanges of one refresh token cannot both succeed."""
+        stmt = self.base_statement().where(col(Sesi.refresh_hash) == token_hash).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def retired(self, token_hash: str) -> RetiredRefreshToken | None:
+        return await self.session.get(RetiredRefreshToken, token_hash)
+
+    def retire(self, sesi: Sesi) -> None:
+        self.session.add(RetiredRefreshToken(token_hash=sesi.refresh_hash, sesi_id=sesi.id))
+
+    async def open_for_akun(self, akun_id: UUID, *, now: datetime) -> list[Sesi]:
+        """Sessions that can still refresh or whose access tokens still work."""
+        stmt = (
+            self.base_statement()
+            .where(
+                col(Sesi.akun_id) == akun_id,
+                col(Sesi.revoked_at).is_(None),
+                or_(col(Sesi.refresh_expires_at) > now, col(Sesi.access_expires_at) > now),
+            )
+            .order_by(col(Sesi.id))
+            .with_for_update()
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def is_open(self, sid: UUID) -> bool:
+        stmt = select(col(Sesi.revoked_at)).where(col(Sesi.id) == sid)
+        found = (await self.session.execute(stmt)).first()
+        return found is not None and found[0] is None
+
+
+# Any constant the replicas agree on: the lock guarding "is there a current signing key?".
+SIGNING_KEY_LOCK = 0x70756A61_616B756E  # "puja" "akun"
+
+
+class SigningKeyRepository(RepositoryBase[SigningKey]):
+    model = SigningKey
+
+    async def lock(self) -> None:
+        """Serialise key rotation across replicas until this transaction ends."""
+        await self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SIGNING_KEY_LOCK})
+
+    async def active(self) -> SigningKey | None:
+        stmt = (
+            self.base_statement()
+            .where(col(SigningKey.retired_at).is_(None))
+            .order_by(col(SigningKey.created_at).desc(), col(SigningKey.kid).desc())
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    def _published(self, retired_since: datetime) -> Select[tuple[SigningKey]]:
+        retired_at = col(SigningKey.retired_at)
+        return self.base_statement().where(or_(retired_at.is_(None), retired_at > retired_since))
+
+    async def published(self, *, retired_since: datetime) -> list[SigningKey]:
+        """The current key and those retired recently enough that their tokens may still be valid."""
+        stmt = self._published(retired_since).order_by(col(SigningKey.created_at).desc())
+        return list((await self.session.scalars(stmt)).all())
+
+    async def published_by_kid(self, kid: str, *, retired_since: datetime) -> SigningKey | None:
+        stmt = self._published(retired_since).where(col(SigningKey.kid) == kid)
+        return (await self.session.scalars(stmt)).first()

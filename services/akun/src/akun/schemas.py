@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from lokal import normalize_phone
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from stdnum.exceptions import InvalidComponent
+from stdnum.id import nik as stdnum_nik
+
+# Enough to catch typos; whether the address works shows when mail is sent to it.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A letter first, no "@": a username can never be read as a NIK, a phone number or an e-mail.
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,59}$")
+
+StaffRole = Literal["operator", "admin_daerah"]
+
+
+def clean_nik(value: str) -> str:
+    compact = stdnum_nik.compact(value)
+    if not (compact.isdigit() and len(compact) == 16):
+        raise ValueError("NIK harus 16 angka")
+    try:
+        return stdnum_nik.validate(compact)
+    except InvalidComponent:
+        raise ValueError("NIK tidak valid: kode wilayah atau tanggal lahirnya tidak sesuai") from None
+
+
+def clean_email(value: str) -> str:
+    email = value.strip().lower()
+    if not _EMAIL.match(email):
+        raise ValueError("alamat e-mail tidak valid")
+    return email
+
+
+def clean_phone(value: str) -> str:
+    phone = normalize_phone(value)
+    if phone is None:
+        raise ValueError("nomor telepon tidak valid (contoh: 0812-3456-7890)")
+    return phone
+
+
+def clean_nama(value: str) -> str:
+    nama = " ".join(value.split())
+    if not nama:
+        raise ValueError("nama wajib diisi")
+    return nama
+
+
+def clean_username(value: str) -> str:
+    username = value.strip().lower()
+    if not _USERNAME.match(username):
+        raise ValueError(
+            "nama pengguna 3-60 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung, "
+            "diawali huruf"
+        )
+    return username
+
+
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nik: str = Field(max_length=40, description="NIK 16 angka")
+    nama: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=30, description="Nomor telepon, mis. 0812-3456-7890")
+    password: str = Field(min_length=8, max_length=256)
+
+    @field_validator("nik")
+    @classmethod
+    def _nik(cls, value: str) -> str:
+        return clean_nik(value)
+
+    @field_validator("nama")
+    @classmethod
+    def _nama(cls, value: str) -> str:
+        return clean_nama(value)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return None if value is None else clean_email(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return None if value is None else clean_phone(value)
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(
+        min_length=1, max_length=254, description="NIK, e-mail, nomor telepon atau nama pengguna staf"
+    )
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Umur token akses dalam detik")
+
+
+class GrantRead(BaseModel):
+    role: str
+    tenant: str | None
+    layanan: str | None
+
+
+class AkunRead(BaseModel):
+    id: UUID
+    nama: str
+    nik: str | None = Field(description="NIK tersamar, mis. 6308********0001")
+    email: str | None
+    phone: str | None
+    username: str | None
+    aktif: bool
+    grants: list[GrantRead]
+    dibuat: datetime
+
+
+class StaffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=60)
+    nama: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=8, max_length=256)
+    role: StaffRole
+    layanan: list[str] = Field(default_factory=list, max_length=30, description="Untuk operator")
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        return clean_username(value)
+
+    @field_validator("nama")
+    @classmethod
+    def _nama(cls, value: str) -> str:
+        return clean_nama(value)
+
+
+class StaffUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nama: str | None = Field(default=None, min_length=1, max_length=200)
+    aktif: bool | None = None
+    layanan: list[str] | None = Field(default=None, max_length=30, description="Untuk operator")
+
+    @field_validator("nama")
+    @classmethod
+    def _nama(cls, value: str | None) -> str | None:
+        return None if value is None else clean_nama(value)
+
+
+class StaffRead(BaseModel):
+    id: UUID
+    username: str | None
+    nama: str
+    role: StaffRole
+    tenant: str | None
+    layanan: list[str]
+    aktif: bool
+    dibuat: datetime
+
+
+class SigningKeyRotated(BaseModel):
+    kid: str = Field(description="Kunci yang kini menandatangani token")
+    kid_sebelumnya: str | None = Field(description="Kunci lama; tokennya tetap sah sampai kedaluwarsa")
+
+
+class Jwks(BaseModel):
+    keys: list[dict[str, str]]

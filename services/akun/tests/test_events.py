@@ -1,0 +1,172 @@
+"""What akun tells other services (logouts) and what it hears from the registry (regions)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import httpx
+import jwt
+from puja_kit.auth import Grant, TokenVerifier
+from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
+from puja_kit.events.catalog import PendudukDied, SesiRevoked, TenantLayananDisabled, TenantUpdated
+from puja_kit.events.envelope import Event
+from puja_kit.outbox.models import OutboxEvent
+from puja_kit.testing.plugin import publish
+from sqlalchemy import func, select
+from sqlmodel import col
+
+if TYPE_CHECKING:
+    from conftest import AkunDriver
+
+HSU = "63.08"
+HSU_REF = {
+    "kode": HSU,
+    "slug": "kab-hulu-sungai-utara",
+    "nama": "Kabupaten Hulu Sungai Utara",
+    "zona_waktu": "WITA",
+}
+
+
+async def test_logout_is_announced_and_other_services_refuse_the_token(akun: AkunDriver) -> None:
+    await akun.register()
+    tokens = await akun.login(akun.NIK)
+    access = tokens["access_token"]
+    settings = akun.svc.settings
+    # Another service's verifier: keys from akun's JWKS over HTTP, logouts from the bus.
+    other_service = TokenVerifier(
+        "http://akun/api/akun/v1/.well-known/jwks.json",
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        transport=httpx.ASGITransport(app=akun.svc.app),
+    )
+    following = asyncio.create_task(
+        other_service.follow_revocations(akun.bus, lookback=timedelta(minutes=16))
+    )
+    js = await akun.bus.jetstream()
+    stream = await akun.bus.ensure_stream("akun")
+    revocations = await js.subscribe(
+        akun.bus.subject("puja.akun.sesi.revoked"), stream=stream, ordered_consumer=True
+    )
+    try:
+        principal = await other_service.verify(access)
+        assert (await akun.me(access)).status_code == 200
+
+        logged_out = await akun.client.post("/api/akun/v1/logout", headers=akun.bearer(access))
+        assert logged_out.status_code == 204
+        me = await akun.me(access)
+        assert me.status_code == 401
+        assert me.json()["code"] == "tidak_terautentikasi"
+        refreshed = await akun.client.post(
+            "/api/akun/v1/refresh", json={"refresh_token": tokens["refresh_token"]}
+        )
+        assert refreshed.status_code == 401
+
+        message = await revocations.next_msg(timeout=10)
+        event = Event.from_bytes(message.data)
+        assert event.type == "puja.akun.sesi.revoked"
+        assert isinstance(event.data, SesiRevoked)
+        assert event.data.sid == principal.sid
+        assert event.data.akun_id == principal.id
+        exp = jwt.decode(access, options={"verify_signature": False})["exp"]
+        assert int(event.data.expires_at.timestamp()) == exp
+
+        async def refused() -> None:
+            try:
+                await other_service.verify(access)
+            except Unauthorized:
+                return
+            raise AssertionError("layanan lain masih menerima token sesi yang sudah keluar")
+
+        await akun.eventually(refused)
+    finally:
+        following.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await following
+        await revocations.unsubscribe()
+
+
+async def test_staff_follow_what_the_registry_announces(akun: AkunDriver) -> None:
+    await akun.announce_region(HSU, "kesehatan", "perizinan")
+    admin = await akun.token_for("admin-hsu", Grant("admin_daerah", HSU), tenant_id=HSU)
+    url = "/api/akun/v1/kab-hulu-sungai-utara/staff"
+    staff = {"username": "andi", "nama": "Andi", "password": akun.PASSWORD, "role": "operator"}
+    tenants = akun.svc.app.state.tenants
+
+    await publish(
+        akun.bus,
+        "puja.tenant_registry.tenant.layanan_disabled",
+        TenantLayananDisabled(**HSU_REF, layanan="perizinan"),
+        tenant=HSU,
+    )
+
+    async def perizinan_disabled() -> None:
+        try:
+            await tenants.get("kab-hulu-sungai-utara", "perizinan")
+        except LayananTidakAktif:
+            return
+        raise AssertionError("perizinan masih aktif di salinan akun")
+
+    await akun.eventually(perizinan_disabled)
+    refused = await akun.client.post(
+        url, json={**staff, "layanan": ["perizinan"]}, headers=akun.bearer(admin)
+    )
+    assert refused.status_code == 404
+    assert refused.json()["code"] == "layanan_tidak_aktif"
+    created = await akun.client.post(
+        url, json={**staff, "layanan": ["kesehatan"]}, headers=akun.bearer(admin)
+    )
+    assert created.status_code == 201
+
+    await publish(
+        akun.bus,
+        "puja.tenant_registry.tenant.updated",
+        TenantUpdated(**HSU_REF, aktif=False, layanan=["kesehatan"]),
+        tenant=HSU,
+    )
+
+    async def region_gone() -> None:
+        try:
+            await tenants.region("kab-hulu-sungai-utara")
+        except NotFound:
+            return
+        raise AssertionError("daerah nonaktif masih terlihat")
+
+    await akun.eventually(region_gone)
+    response = await akun.client.get(url, headers=akun.bearer(admin))
+    assert response.status_code == 404
+    assert "tidak terdaftar atau tidak aktif" in response.json()["detail"]
+
+
+async def test_a_death_recorded_in_kependudukan_closes_the_citizens_account(akun: AkunDriver) -> None:
+    await akun.register()
+    tokens = await akun.login(akun.NIK)
+    assert (await akun.me(tokens["access_token"])).status_code == 200
+    died = PendudukDied(nik=akun.NIK, versi=2, tanggal_meninggal=date(2026, 11, 1))
+    for _ in range(2):  # delivered twice: still one set of revocations
+        await publish(akun.bus, "puja.kependudukan.penduduk.died", died, tenant=HSU)
+
+    async def refused() -> bool:
+        return (await akun.me(tokens["access_token"])).status_code == 401
+
+    for _ in range(300):
+        if await refused():
+            break
+        await asyncio.sleep(0.05)
+    assert await refused()
+    login = await akun.client.post(
+        "/api/akun/v1/login", json={"username": akun.NIK, "password": akun.PASSWORD}
+    )
+    assert login.status_code == 403
+    assert login.json()["code"] == "akun_nonaktif"
+    refresh = await akun.client.post("/api/akun/v1/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refresh.status_code == 401
+    async with akun.svc.sessionmaker() as session:
+        revocations = await session.scalar(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(col(OutboxEvent.type) == "puja.akun.sesi.revoked")
+        )
+    assert revocations == 1

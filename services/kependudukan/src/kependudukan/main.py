@@ -1,0 +1,26 @@
+from fastapi import FastAPI
+from puja_kit.app import create_service_app, migrations_path_of
+from puja_kit.storage import LocalStorage
+
+import kependudukan
+from kependudukan.api import router
+from kependudukan.impor import fail_interrupted
+from kependudukan.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    async def start_kependudukan(app: FastAPI) -> None:
+        app.state.storage = LocalStorage(settings.storage_dir)
+        app.state.imports = set()
+        await fail_interrupted(app.state.sessionmaker)
+
+    return create_service_app(
+        settings,
+        prefix="kependudukan",
+        title="Puja Indah — Kependudukan",
+        routers=[router],
+        migrations_path=migrations_path_of(kependudukan.__file__),
+        on_startup=[start_kependudukan],
+    )

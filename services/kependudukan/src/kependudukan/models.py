@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry, timestamp_column
+from puja_kit.workflow import PermohonanBase, RiwayatBase
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+
+class Base(SQLModel, registry=service_registry()):
+    """This service's tables, in a registry of their own."""
+
+
+class Penduduk(IdModel, TenantModel, TimestampedModel, Base, table=True):
+    """A resident's record as the region holds it (SIAK stays the national source of truth)."""
+
+    __tablename__ = "penduduk"
+    __table_args__ = (UniqueConstraint("tenant_id", "nik"), Index("ix_penduduk_kk", "tenant_id", "no_kk"))
+
+    nik: str = Field(max_length=16)
+    no_kk: str = Field(max_length=16)
+    nama: str = Field(max_length=200)
+    tempat_lahir: str = Field(max_length=100)
+    tanggal_lahir: date
+    jenis_kelamin: str = Field(max_length=1)  # L | P
+    alamat: str = Field(max_length=300)
+    rt: str | None = Field(default=None, max_length=3)
+    rw: str | None = Field(default=None, max_length=3)
+    kode_wilayah: str = Field(max_length=13)  # desa/kelurahan
+    status: str = Field(default="HIDUP", max_length=12)  # HIDUP | MENINGGAL | PINDAH
+    tanggal_meninggal: date | None = None
+    versi: int = 1
+
+
+class Permohonan(PermohonanBase, Base, table=True):
+    __tablename__ = "permohonan"
+    __table_args__ = (UniqueConstraint("tenant_id", "nomor"),)
+
+    jenis: str = Field(max_length=30)
+    subjek_nik: str = Field(index=True, max_length=16)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    nomor_dokumen: str | None = Field(default=None, max_length=60)
+
+
+class Riwayat(RiwayatBase, Base, table=True):
+    __tablename__ = "riwayat_permohonan"
+
+    permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
+
+
+class Dokumen(IdModel, TenantModel, Base, table=True):
+    __tablename__ = "dokumen"
+
+    permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
+    jenis: str = Field(max_length=60)
+    storage_key: str = Field(max_length=300)
+    content_type: str = Field(max_length=60)
+    ukuran: int
+    sha256: str = Field(max_length=64)
+    diganti: bool = False
+    created_at: datetime = timestamp_column()
+
+
+class Impor(IdModel, TenantModel, Base, table=True):
+    """A bulk population import and its progress."""
+
+    __tablename__ = "impor"
+
+    nama_berkas: str = Field(max_length=200)
+    status: str = Field(default="BERJALAN", max_length=12)  # BERJALAN | SELESAI | GAGAL
+    diproses: int = 0
+    berhasil: int = 0
+    ditolak: int = 0
+    pesan: str | None = Field(default=None, sa_column=Column(Text))
+    mulai: datetime = timestamp_column()
+    selesai: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ImporDitolak(IdModel, TenantModel, Base, table=True):
+    """A rejected row of an import, with its reasons (the first rows only, to bound storage)."""
+
+    __tablename__ = "impor_ditolak"
+
+    impor_id: UUID = Field(foreign_key="impor.id", index=True)
+    baris: int
+    nik: str | None = Field(default=None, max_length=40)
+    alasan: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from puja_kit.repository import RepositoryBase
+from sqlalchemy import or_
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from kependudukan.models import Dokumen, Impor, ImporDitolak, Penduduk, Permohonan, Riwayat
+
+
+class PendudukRepository(RepositoryBase[Penduduk]):
+    model = Penduduk
+    not_found = "Penduduk tidak ditemukan di daerah ini"
+
+    async def by_nik(self, nik: str, *, for_update: bool = False) -> Penduduk | None:
+        stmt = self.base_statement().where(col(Penduduk.nik) == nik)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def names(self, niks: set[str]) -> dict[str, str]:
+        """Names of many people in one query (for lists)."""
+        stmt = self.base_statement().where(col(Penduduk.nik).in_(niks))
+        return {p.nik: p.nama for p in (await self.session.scalars(stmt)).all()}
+
+    async def keluarga(self, no_kk: str) -> list[Penduduk]:
+        stmt = self.base_statement().where(col(Penduduk.no_kk) == no_kk).order_by(col(Penduduk.tanggal_lahir))
+        return list((await self.session.scalars(stmt)).all())
+
+    def search(
+        self, *, q: str | None, kode_wilayah: str | None, status: str | None
+    ) -> Select[tuple[Penduduk]]:
+        stmt = self.base_statement().order_by(col(Penduduk.nama), col(Penduduk.nik))
+        if q:
+            stmt = stmt.where(or_(col(Penduduk.nik) == q, col(Penduduk.nama).ilike(f"%{q}%")))
+        if kode_wilayah:
+            stmt = stmt.where(col(Penduduk.kode_wilayah).startswith(kode_wilayah))
+        if status:
+            stmt = stmt.where(col(Penduduk.status) == status)
+        return stmt
+
+
+class PermohonanRepository(RepositoryBase[Permohonan]):
+    model = Permohonan
+    not_found = "Permohonan tidak ditemukan"
+
+    async def get_for_update(self, id: object) -> Permohonan | None:
+        stmt = self.base_statement().where(col(Permohonan.id) == id).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    def of_pemohon(self, pemohon_id: object) -> Select[tuple[Permohonan]]:
+        return (
+            self.base_statement()
+            .where(col(Permohonan.pemohon_id) == pemohon_id)
+            .order_by(col(Permohonan.id).desc())
+        )
+
+    def listing(self, *, status: str | None, jenis: str | None) -> Select[tuple[Permohonan]]:
+        stmt = (
+            self.base_statement().where(col(Permohonan.status) != "DRAF").order_by(col(Permohonan.id).desc())
+        )
+        if status:
+            stmt = stmt.where(col(Permohonan.status) == status)
+        if jenis:
+            stmt = stmt.where(col(Permohonan.jenis) == jenis)
+        return stmt
+
+
+class RiwayatRepository(RepositoryBase[Riwayat]):
+    model = Riwayat
+
+    async def of(self, permohonan_id: object) -> list[Riwayat]:
+        stmt = (
+            self.base_statement()
+            .where(col(Riwayat.permohonan_id) == permohonan_id)
+            .order_by(col(Riwayat.waktu), col(Riwayat.id))
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+
+class DokumenRepository(RepositoryBase[Dokumen]):
+    model = Dokumen
+    not_found = "Dokumen tidak ditemukan"
+
+    async def current(self, permohonan_id: object) -> list[Dokumen]:
+        stmt = (
+            self.base_statement()
+            .where(col(Dokumen.permohonan_id) == permohonan_id, col(Dokumen.diganti).is_(False))
+            .order_by(col(Dokumen.created_at))
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+
+class ImporRepository(RepositoryBase[Impor]):
+    model = Impor
+    not_found = "Impor tidak ditemukan"
+
+
+class ImporDitolakRepository(RepositoryBase[ImporDitolak]):
+    model = ImporDitolak
+
+    def of(self, impor_id: object) -> Select[tuple[ImporDitolak]]:
+        return (
+            self.base_statement()
+            .where(col(ImporDitolak.impor_id) == impor_id)
+            .order_by(col(ImporDitolak.baris))
+        )

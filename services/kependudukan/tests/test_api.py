@@ -1,0 +1,244 @@
+"""Kependudukan through its API: requests with scans, the operator's approval applying the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kependudukan.testing import AYAH, BASE, IBU, KAKEK, KODE, PDF, TETANGGA, Region
+from puja_kit.events.envelope import Event
+from puja_kit.outbox.models import OutboxEvent
+from puja_kit.testing.plugin import StartService
+from puja_kit.testing.tokens import TokenFactory, grant
+from sqlalchemy import select
+
+ALAMAT_BARU = {"alamat": "Jl. Basuki Rahmat No. 3", "rt": "001", "rw": "001", "kode_wilayah": "63.08.04.2001"}
+
+
+async def request_with_scans(region: Region, nik: str, body: dict[str, Any]) -> dict[str, Any]:
+    created = await region.client.post(f"{BASE}/permohonan", json=body, headers=region.warga(nik))
+    assert created.status_code == 201, created.text
+    permohonan = created.json()
+    for jenis in ("KTP", "KK"):
+        upload = await region.client.post(
+            f"{BASE}/permohonan/{permohonan['id']}/dokumen",
+            data={"jenis": jenis},
+            files={"berkas": (f"{jenis}.pdf", PDF, "application/pdf")},
+            headers=region.warga(nik),
+        )
+        assert upload.status_code == 201, upload.text
+    submitted = await region.client.post(
+        f"{BASE}/permohonan/{permohonan['id']}/ajukan", headers=region.warga(nik)
+    )
+    assert submitted.status_code == 200, submitted.text
+    return dict(submitted.json())
+
+
+async def events(region: Region) -> list[Event]:
+    async with region.svc.sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
+    return [Event.from_bytes(r.body) for r in rows if ".penduduk." in r.type]
+
+
+async def test_address_change_is_applied_on_approval_and_announced(region: Region) -> None:
+    submitted = await request_with_scans(region, AYAH, {"jenis": "PINDAH", "alamat_baru": ALAMAT_BARU})
+    assert submitted["status"] == "DIAJUKAN"
+    assert submitted["sla_jatuh_tempo"] is not None
+    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    assert record["alamat"] == "Jl. Norman Umar No. 12", "nothing changes before approval"
+
+    approved = await region.client.post(
+        f"{BASE}/permohonan/{submitted['id']}/setujui",
+        json={"nomor_dokumen": "SKPWNI/2026/0001"},
+        headers=region.operator(),
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "SELESAI"
+    assert [h["ke"] for h in approved.json()["riwayat"]] == ["DIAJUKAN", "VERIFIKASI", "DIPROSES", "SELESAI"]
+
+    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    assert record["alamat"] == ALAMAT_BARU["alamat"]
+    assert record["kode_wilayah"] == "63.08.04.2001"
+    assert record["nama_wilayah"] == "Panyiuran"
+    assert record["versi"] == 2
+    [moved] = await events(region)
+    assert moved.type == "puja.kependudukan.penduduk.moved"
+    assert moved.tenant == KODE
+    assert moved.data.model_dump()["alamat"]["kode_wilayah"] == "63.08.04.2001"
+    assert moved.data.model_dump()["versi"] == 2
+
+    again = await region.client.post(
+        f"{BASE}/permohonan/{submitted['id']}/setujui",
+        json={"nomor_dokumen": "X-1"},
+        headers=region.operator(),
+    )
+    assert again.status_code == 409
+
+
+async def test_death_certificate_for_a_family_member_marks_the_record(region: Region) -> None:
+    stranger = await region.client.post(
+        f"{BASE}/permohonan",
+        json={"jenis": "AKTA_KEMATIAN", "subjek_nik": TETANGGA, "tanggal_meninggal": "2026-11-01"},
+        headers=region.warga(AYAH),
+    )
+    assert stranger.status_code == 422
+    submitted = await request_with_scans(
+        region, AYAH, {"jenis": "AKTA_KEMATIAN", "subjek_nik": KAKEK, "tanggal_meninggal": "2026-11-01"}
+    )
+    approved = await region.client.post(
+        f"{BASE}/permohonan/{submitted['id']}/setujui",
+        json={"nomor_dokumen": "AKM-6308-2026-17"},
+        headers=region.operator(),
+    )
+    assert approved.status_code == 200, approved.text
+    record = (await region.client.get(f"{BASE}/penduduk/{KAKEK}", headers=region.operator())).json()
+    assert record["status"] == "MENINGGAL"
+    assert record["tanggal_meninggal"] == "2026-11-01"
+    [died] = await events(region)
+    assert died.type == "puja.kependudukan.penduduk.died"
+    assert died.data.model_dump()["nik"] == KAKEK
+
+
+async def test_birth_registers_the_child_in_the_family_card(region: Region) -> None:
+    bayi = {
+        "nama": "Aisyah Putri",
+        "tempat_lahir": "Amuntai",
+        "tanggal_lahir": "2026-11-02",
+        "jenis_kelamin": "P",
+    }
+    submitted = await request_with_scans(region, IBU, {"jenis": "AKTA_KELAHIRAN", "bayi": bayi})
+    url = f"{BASE}/permohonan/{submitted['id']}/setujui"
+    wrong = await region.client.post(
+        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308050211260001"}, headers=region.operator()
+    )
+    assert wrong.status_code == 422, "a girl's NIK has 40 added to her birth day"
+    right = await region.client.post(
+        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308054211260001"}, headers=region.operator()
+    )
+    assert right.status_code == 200, right.text
+    family = (await region.client.get(f"{BASE}/penduduk/saya", headers=region.warga(IBU))).json()
+    assert "Aisyah Putri" in [p["nama"] for p in family]
+    [born] = await events(region)
+    assert born.type == "puja.kependudukan.penduduk.born"
+
+
+async def test_submission_needs_the_regions_documents_and_checks_file_types(region: Region) -> None:
+    created = (
+        await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga(AYAH))
+    ).json()
+    missing = await region.client.post(
+        f"{BASE}/permohonan/{created['id']}/ajukan", headers=region.warga(AYAH)
+    )
+    assert missing.status_code == 422
+    assert "KTP, KK" in missing.json()["detail"]
+    not_a_scan = await region.client.post(
+        f"{BASE}/permohonan/{created['id']}/dokumen",
+        data={"jenis": "KTP"},
+        files={"berkas": ("ktp.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
+        headers=region.warga(AYAH),
+    )
+    assert not_a_scan.status_code == 422
+    too_big = await region.client.post(
+        f"{BASE}/permohonan/{created['id']}/dokumen",
+        data={"jenis": "KTP"},
+        files={"berkas": ("ktp.pdf", PDF + b"0" * (6 * 1024 * 1024), "application/pdf")},
+        headers=region.warga(AYAH),
+    )
+    assert too_big.status_code == 413
+    detail = (
+        await region.client.get(f"{BASE}/permohonan/{created['id']}", headers=region.warga(AYAH))
+    ).json()
+    assert detail["dokumen"] == []
+    assert detail["status"] == "DRAF"
+
+
+async def test_correction_loop_and_public_tracking_without_personal_data(region: Region) -> None:
+    submitted = await request_with_scans(region, AYAH, {"jenis": "KTP"})
+    pid = submitted["id"]
+    await region.client.post(f"{BASE}/permohonan/{pid}/verifikasi", json={}, headers=region.operator())
+    no_note = await region.client.post(
+        f"{BASE}/permohonan/{pid}/minta-perbaikan", json={}, headers=region.operator()
+    )
+    assert no_note.status_code == 422
+    asked = await region.client.post(
+        f"{BASE}/permohonan/{pid}/minta-perbaikan",
+        json={"catatan": "Pindaian KK terpotong"},
+        headers=region.operator(),
+    )
+    assert asked.json()["status"] == "PERLU_PERBAIKAN"
+    upload = await region.client.post(
+        f"{BASE}/permohonan/{pid}/dokumen",
+        data={"jenis": "KK"},
+        files={"berkas": ("kk.png", b"\x89PNG\r\n\x1a\nrest", "image/png")},
+        headers=region.warga(AYAH),
+    )
+    assert upload.status_code == 201
+    resent = await region.client.post(f"{BASE}/permohonan/{pid}/ajukan-ulang", headers=region.warga(AYAH))
+    assert resent.json()["status"] == "DIAJUKAN"
+    assert len(resent.json()["dokumen"]) == 2, "the new KK replaced the old one"
+
+    tracking = await region.client.get(f"{BASE}/lacak/{submitted['nomor']}")
+    assert tracking.status_code == 200
+    assert [t["status"] for t in tracking.json()["timeline"]] == [
+        "DIAJUKAN",
+        "VERIFIKASI",
+        "PERLU_PERBAIKAN",
+        "DIAJUKAN",
+    ]
+    assert AYAH not in tracking.text and "terpotong" not in tracking.text
+
+
+async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan(
+    region: Region, tokens: TokenFactory
+) -> None:
+    submitted = await request_with_scans(region, AYAH, {"jenis": "KTP"})
+    pid = submitted["id"]
+    other_citizen = await region.client.get(f"{BASE}/permohonan/{pid}", headers=region.warga(TETANGGA))
+    assert other_citizen.status_code == 404
+    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(TETANGGA))).json()[
+        "total"
+    ] == 0
+    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(AYAH))).json()[
+        "total"
+    ] == 1
+    assert (
+        await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.warga(TETANGGA))
+    ).status_code == 404
+    for headers in (region.operator(kode="63.09"), region.operator(layanan="kesehatan")):
+        assert (await region.client.get(f"{BASE}/permohonan", headers=headers)).status_code == 403
+        approve = await region.client.post(
+            f"{BASE}/permohonan/{pid}/setujui", json={"nomor_dokumen": "X-1"}, headers=headers
+        )
+        assert approve.status_code in (403, 404)
+    listed = (await region.client.get(f"{BASE}/permohonan", headers=region.operator())).json()
+    assert [i["nomor"] for i in listed["items"]] == [submitted["nomor"]]
+    assert listed["items"][0]["pemohon_nama"] == "Warga Demo"
+    not_enabled = await region.client.get(
+        "/api/kependudukan/v1/kab-balangan/permohonan/saya", headers=region.warga(AYAH)
+    )
+    assert not_enabled.status_code == 404
+    assert not_enabled.json()["code"] == "layanan_tidak_aktif"
+
+
+async def test_a_retried_submit_creates_one_application(region: Region) -> None:
+    headers = {**region.warga(AYAH), "Idempotency-Key": "hp-ayah-ktp-0001"}
+    first = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=headers)
+    second = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=headers)
+    assert first.json()["nomor"] == second.json()["nomor"]
+    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(AYAH))).json()[
+        "total"
+    ] == 1
+
+
+async def test_a_citizen_unknown_to_the_region_cannot_file(
+    region: Region, start_service: StartService
+) -> None:
+    response = await region.client.post(
+        f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga("6308010101900009")
+    )
+    assert response.status_code == 404
+    staff = await region.client.post(
+        f"{BASE}/permohonan",
+        json={"jenis": "KTP"},
+        headers=region.tokens.headers(grant("operator", KODE, "kependudukan")),
+    )
+    assert staff.status_code == 403

@@ -1,0 +1,80 @@
+"""The bulk import keeps good rows, rejects bad ones with reasons, and never overwrites."""
+
+from __future__ import annotations
+
+import asyncio
+
+from kependudukan.contoh import csv_text, rows
+from kependudukan.testing import AYAH, BASE, Region, family_rows
+
+
+async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Region) -> None:
+    good = list(rows("63.08", 50, seed=3))
+    bad = [
+        {**good[0], "nik": "12345"},
+        {**good[1], "tanggal_lahir": "1901-01-01"},
+        {**good[2], "kode_wilayah": "63.09.01.2001"},
+        {**good[3], "kode_wilayah": "63.08.99.9999"},
+        {**good[4], "jenis_kelamin": "X", "nama": ""},
+        dict(good[5]),  # the same NIK twice in one file
+        family_rows()[0],  # already registered
+    ]
+    job = await region.import_csv(csv_text(good + bad))
+    assert job["status"] == "SELESAI"
+    assert job["diproses"] == 57
+    assert job["berhasil"] == 50
+    assert job["ditolak"] == 7
+    rejected = (
+        await region.client.get(
+            f"{BASE}/impor/{job['id']}/ditolak", params={"size": 100}, headers=region.operator()
+        )
+    ).json()
+    reasons = {row["baris"]: row["alasan"] for row in rejected["items"]}
+    assert "NIK tidak valid" in reasons[52]
+    assert "tidak cocok dengan NIK" in reasons[53]
+    assert "bukan desa/kelurahan di daerah ini" in reasons[54]
+    assert "tidak dikenal" in reasons[55]
+    assert "jenis_kelamin" in reasons[56] and "nama" in reasons[56]
+    assert "dua kali" in reasons[57]
+    assert reasons[58] == "NIK sudah terdaftar"
+    listed = (
+        await region.client.get(f"{BASE}/penduduk", params={"q": good[10]["nik"]}, headers=region.operator())
+    ).json()
+    assert listed["items"][0]["nama"] == good[10]["nama"]
+    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    assert record["nama"] == "Warga Demo", "an import never overwrites a record"
+
+
+async def test_a_file_without_the_columns_fails_clearly(region: Region) -> None:
+    job = await region.import_csv("nama,alamat\nBudi,Amuntai\n")
+    assert job["status"] == "GAGAL"
+    assert "kolom wajib tidak ada" in job["pesan"]
+
+
+async def test_only_staff_import(region: Region) -> None:
+    response = await region.client.post(
+        f"{BASE}/impor", files={"berkas": ("p.csv", b"nik\n", "text/csv")}, headers=region.warga(AYAH)
+    )
+    assert response.status_code == 403
+
+
+async def test_a_file_that_is_not_utf8_fails_with_a_reason_and_keeps_nothing_half_done(
+    region: Region,
+) -> None:
+    rows_cp1252 = "nik,no_kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,kode_wilayah\n"
+    rows_cp1252 += "6308051708900099,6308050101100001,Jos\u00e9 B\u00e9la,Amuntai,1990-08-17,L,Jl. A,001,001,63.08.05.1001\n"
+    response = await region.client.post(
+        f"{BASE}/impor",
+        files={"berkas": ("excel.csv", rows_cp1252.encode("cp1252"), "text/csv")},
+        headers=region.operator(),
+    )
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    for _ in range(200):
+        job = (await region.client.get(f"{BASE}/impor/{job_id}", headers=region.operator())).json()
+        if job["status"] != "BERJALAN":
+            break
+        await asyncio.sleep(0.05)
+    assert job["status"] == "GAGAL"
+    assert "UTF-8" in job["pesan"]
+    assert job["berhasil"] == 0

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from puja_kit.repository import RepositoryBase
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from kesehatan.models import (
+    DIBATALKAN,
+    STATUS_AKTIF,
+    TERDAFTAR,
+    Antrian,
+    AntrianHari,
+    Fasilitas,
+    JadwalPraktik,
+    Poli,
+)
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def distance_km(lat: float, lon: float) -> ColumnElement[float]:
+    """Great-circle (haversine) distance from (lat, lon) to a facility, in SQL; NULL without coordinates."""
+    lat1, lon1 = func.radians(lat), func.radians(lon)
+    lat2, lon2 = func.radians(col(Fasilitas.latitude)), func.radians(col(Fasilitas.longitude))
+    a = func.power(func.sin((lat2 - lat1) / 2), 2) + func.cos(lat1) * func.cos(lat2) * func.power(
+        func.sin((lon2 - lon1) / 2), 2
+    )
+    distance: ColumnElement[float] = 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(func.least(1.0, a)))
+    return distance
+
+
+class FasilitasRepository(RepositoryBase[Fasilitas]):
+    model = Fasilitas
+    not_found = "Fasilitas kesehatan tidak ditemukan di daerah ini."
+
+    async def by_nama(self, nama: str) -> Fasilitas | None:
+        stmt = self.base_statement().where(func.lower(col(Fasilitas.nama)) == nama.lower())
+        return (await self.session.scalars(stmt)).first()
+
+    async def many(self, ids: list[UUID]) -> dict[UUID, Fasilitas]:
+        if not ids:
+            return {}
+        stmt = self.base_statement().where(col(Fasilitas.id).in_(ids))
+        return {row.id: row for row in await self.session.scalars(stmt)}
+
+    def listing(
+        self,
+        *,
+        jenis: str | None,
+        igd: bool | None,
+        kode_wilayah: str | None,
+        q: str | None,
+        aktif: bool | None,
+        near: tuple[float, float] | None,
+    ) -> Select[tuple[Fasilitas]]:
+        stmt = self.base_statement()
+        if jenis:
+            stmt = stmt.where(col(Fasilitas.jenis) == jenis)
+        if igd is not None:
+            stmt = stmt.where(col(Fasilitas.igd) == igd)
+        if kode_wilayah:
+            stmt = stmt.where(col(Fasilitas.kode_wilayah).startswith(kode_wilayah, autoescape=True))
+        if q:
+            pattern = f"%{q}%"
+            stmt = stmt.where(or_(col(Fasilitas.nama).ilike(pattern), col(Fasilitas.alamat).ilike(pattern)))
+        if aktif is not None:
+            stmt = stmt.where(col(Fasilitas.aktif) == aktif)
+        if near is not None:
+            # Facilities without coordinates come last.
+            return stmt.order_by(distance_km(*near).asc().nulls_last(), col(Fasilitas.nama))
+        return stmt.order_by(col(Fasilitas.nama))
+
+
+class PoliRepository(RepositoryBase[Poli]):
+    model = Poli
+    not_found = "Poli tidak ditemukan di daerah ini."
+
+    async def of_fasilitas(self, fasilitas_id: UUID) -> list[Poli]:
+        stmt = self.base_statement().where(col(Poli.fasilitas_id) == fasilitas_id).order_by(col(Poli.nama))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def by_nama(self, fasilitas_id: UUID, nama: str) -> Poli | None:
+        stmt = self.base_statement().where(
+            col(Poli.fasilitas_id) == fasilitas_id, func.lower(col(Poli.nama)) == nama.lower()
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def many(self, ids: list[UUID]) -> dict[UUID, Poli]:
+        if not ids:
+            return {}
+        stmt = self.base_statement().where(col(Poli.id).in_(ids))
+        return {row.id: row for row in await self.session.scalars(stmt)}
+
+
+class JadwalRepository(RepositoryBase[JadwalPraktik]):
+    model = JadwalPraktik
+    not_found = "Jadwal praktik tidak ditemukan di daerah ini."
+
+    async def of_poli(self, poli_ids: list[UUID]) -> list[JadwalPraktik]:
+        if not poli_ids:
+            return []
+        stmt = (
+            self.base_statement()
+            .where(col(JadwalPraktik.poli_id).in_(poli_ids))
+            .order_by(col(JadwalPraktik.hari), col(JadwalPraktik.jam_mulai))
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def on_day(self, poli_id: UUID, hari: int) -> list[JadwalPraktik]:
+        stmt = self.base_statement().where(
+            col(JadwalPraktik.poli_id) == poli_id, col(JadwalPraktik.hari) == hari
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def remove(self, jadwal: JadwalPraktik) -> None:
+        await self.session.delete(jadwal)
+
+
+class AntrianHariRepository(RepositoryBase[AntrianHari]):
+    model = AntrianHari
+
+    async def lock(self, poli_id: UUID, tanggal: date) -> AntrianHari:
+        """The day's counter row, created if missing, locked until the transaction ends: bookings for
+        the same poli and day take their numbers one after another."""
+        assert self.tenant_id is not None
+        await self.session.execute(
+            insert(AntrianHari)
+            .values(tenant_id=self.tenant_id, poli_id=poli_id, tanggal=tanggal, terakhir=0)
+            .on_conflict_do_nothing()
+        )
+        stmt = (
+            self.base_statement()
+            .where(col(AntrianHari.poli_id) == poli_id, col(AntrianHari.tanggal) == tanggal)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).one()
+
+
+class AntrianRepository(RepositoryBase[Antrian]):
+    model = Antrian
+    not_found = "Antrian tidak ditemukan."
+
+    async def count_taken(self, poli_id: UUID, tanggal: date) -> int:
+        """Numbers that still hold a place in the day's quota (all but cancelled ones)."""
+        stmt = self.base_statement().where(
+            col(Antrian.poli_id) == poli_id,
+            col(Antrian.tanggal) == tanggal,
+            col(Antrian.status) != DIBATALKAN,
+        )
+        return int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    async def active_of(self, poli_id: UUID, tanggal: date, nik: str) -> Antrian | None:
+        stmt = self.base_statement().where(
+            col(Antrian.poli_id) == poli_id,
+            col(Antrian.tanggal) == tanggal,
+            col(Antrian.pasien_nik) == nik,
+            col(Antrian.status).in_(STATUS_AKTIF),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    def _newest_first(self, stmt: Select[tuple[Antrian]]) -> Select[tuple[Antrian]]:
+        return stmt.order_by(col(Antrian.tanggal).desc(), col(Antrian.created_at).desc()).limit(100)
+
+    async def of_pasien(self, pasien_id: UUID) -> list[Antrian]:
+        """A citizen's own bookings, by their account."""
+        stmt = self._newest_first(self.base_statement().where(col(Antrian.pasien_id) == pasien_id))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def of_nik(self, nik: str) -> list[Antrian]:
+        stmt = self._newest_first(self.base_statement().where(col(Antrian.pasien_nik) == nik))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def own(self, antrian_id: UUID, pasien_id: UUID) -> Antrian | None:
+        """A booking only if it belongs to this account, locked for the change."""
+        stmt = self.base_statement().where(col(Antrian.id) == antrian_id, col(Antrian.pasien_id) == pasien_id)
+        return (await self.session.scalars(stmt.with_for_update())).first()
+
+    async def for_update(self, antrian_id: UUID) -> Antrian | None:
+        stmt = self.base_statement().where(col(Antrian.id) == antrian_id).with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def of_day(self, poli_id: UUID, tanggal: date) -> list[Antrian]:
+        stmt = (
+            self.base_statement()
+            .where(col(Antrian.poli_id) == poli_id, col(Antrian.tanggal) == tanggal)
+            .order_by(col(Antrian.nomor))
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def waiting_from(self, nik: str, tanggal: date) -> list[Antrian]:
+        """A person's bookings on or after `tanggal` that nobody has called yet, locked for the change."""
+        stmt = (
+            self.base_statement()
+            .where(
+                col(Antrian.pasien_nik) == nik,
+                col(Antrian.tanggal) >= tanggal,
+                col(Antrian.status) == TERDAFTAR,
+            )
+            .with_for_update()
+        )
+        return list((await self.session.scalars(stmt)).all())

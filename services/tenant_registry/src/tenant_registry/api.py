@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from puja_kit.auth import PrincipalDep
+from puja_kit.db import SessionDep
+from puja_kit.idempotency import IdempotencyDep
+from puja_kit.layanan import LAYANAN
+from puja_kit.repository import Page, PageDep
+
+from tenant_registry import service
+from tenant_registry.schemas import (
+    LayananInfo,
+    LayananSettingsIn,
+    OpdCreate,
+    OpdRead,
+    OpdUpdate,
+    TenantCreate,
+    TenantDetail,
+    TenantLayananRead,
+    TenantRead,
+    TenantUpdate,
+)
+
+router = APIRouter()
+
+
+@router.get("/layanan", response_model=list[LayananInfo])
+async def list_layanan() -> list[LayananInfo]:
+    """Daftar layanan yang dapat diaktifkan daerah."""
+    return [LayananInfo(layanan=key, nama=nama) for key, nama in LAYANAN.items()]
+
+
+@router.get("/tenants", response_model=Page[TenantRead])
+async def list_tenants(
+    session: SessionDep,
+    page: PageDep,
+    layanan: Annotated[str | None, Query(description="Hanya daerah yang mengaktifkan layanan ini")] = None,
+    tingkat: Annotated[str | None, Query(pattern="^(provinsi|kabupaten|kota)$")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Cari nama daerah")] = None,
+) -> Page[TenantRead]:
+    """Daftar daerah yang sudah bergabung, dengan layanan yang aktif."""
+    items, total = await service.list_tenants(session, page=page, layanan=layanan, tingkat=tingkat, q=q)
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.post("/tenants", response_model=TenantDetail, status_code=201)
+async def onboard_tenant(
+    body: TenantCreate, session: SessionDep, principal: PrincipalDep, idempotency: IdempotencyDep
+) -> Response:
+    """Mendaftarkan daerah berdasarkan kode wilayah (admin pusat)."""
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    detail = await service.onboard(session, principal, kode=body.kode)
+    return await idempotency.remember(detail, status=201)
+
+
+@router.get("/tenants/{slug}", response_model=TenantDetail)
+async def get_tenant(slug: str, session: SessionDep) -> TenantDetail:
+    """Profil daerah, pengaturan layanannya dan OPD-nya."""
+    return await service.tenant_detail(session, slug)
+
+
+@router.patch("/tenants/{slug}", response_model=TenantDetail)
+async def update_tenant(
+    slug: str, body: TenantUpdate, session: SessionDep, principal: PrincipalDep
+) -> TenantDetail:
+    """Mengubah status daerah (admin pusat)."""
+    return await service.update_tenant(session, principal, slug=slug, aktif=body.aktif)
+
+
+@router.put("/tenants/{slug}/layanan/{layanan}", response_model=TenantLayananRead)
+async def enable_layanan(
+    slug: str, layanan: str, body: LayananSettingsIn, session: SessionDep, principal: PrincipalDep
+) -> TenantLayananRead:
+    """Mengaktifkan layanan untuk daerah, dengan pengaturannya (admin daerah)."""
+    return await service.enable_layanan(session, principal, slug=slug, layanan=layanan, settings=body)
+
+
+@router.delete("/tenants/{slug}/layanan/{layanan}", status_code=204)
+async def disable_layanan(slug: str, layanan: str, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Menonaktifkan layanan untuk daerah (admin daerah)."""
+    await service.disable_layanan(session, principal, slug=slug, layanan=layanan)
+    return Response(status_code=204)
+
+
+@router.get("/tenants/{slug}/opd", response_model=list[OpdRead])
+async def list_opd(slug: str, session: SessionDep) -> list[OpdRead]:
+    """Daftar OPD daerah."""
+    return await service.list_opd(session, slug=slug)
+
+
+@router.post("/tenants/{slug}/opd", response_model=OpdRead, status_code=201)
+async def create_opd(slug: str, body: OpdCreate, session: SessionDep, principal: PrincipalDep) -> OpdRead:
+    """Menambah OPD daerah (admin daerah)."""
+    return await service.create_opd(session, principal, slug=slug, data=body)
+
+
+@router.patch("/tenants/{slug}/opd/{opd_id}", response_model=OpdRead)
+async def update_opd(
+    slug: str, opd_id: UUID, body: OpdUpdate, session: SessionDep, principal: PrincipalDep
+) -> OpdRead:
+    """Mengubah atau menonaktifkan OPD (admin daerah)."""
+    return await service.update_opd(session, principal, slug=slug, opd_id=opd_id, data=body)

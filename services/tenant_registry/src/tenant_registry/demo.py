@@ -1,0 +1,62 @@
+"""Demo region for `make run` (dev only): Kabupaten Hulu Sungai Utara with three layanan and their OPDs."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from puja_kit.auth import Grant, Principal
+from puja_kit.db import transaction
+from puja_kit.demo import run_demo
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tenant_registry import service
+from tenant_registry.repository import OpdRepository, TenantRepository
+from tenant_registry.schemas import LayananSettingsIn, OpdCreate
+from tenant_registry.settings import Settings
+
+KODE = "63.08"
+SLUG = "kab-hulu-sungai-utara"
+OPD = {
+    "perizinan": ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP"),
+    "kesehatan": ("Dinas Kesehatan", "Dinkes"),
+    "kependudukan": ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
+}
+SETTINGS = {
+    "perizinan": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=["KTP", "NIB", "Denah lokasi usaha"]),
+    "kesehatan": LayananSettingsIn(sla_hari=1, biaya=0, dokumen_wajib=[]),
+    "kependudukan": LayananSettingsIn(sla_hari=3, biaya=0, dokumen_wajib=["KTP", "KK"]),
+}
+SYSTEM = Principal(
+    id=UUID(int=0),
+    sid=UUID(int=0),
+    nama="Penyemai demo",
+    grants=(Grant("admin_pusat"), Grant("admin_daerah", KODE)),
+)
+
+
+async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with transaction(sessionmaker) as session:
+        if await TenantRepository(session).get(KODE) is None:
+            await service.onboard(session, SYSTEM, kode=KODE)
+        for layanan, (nama, singkatan) in OPD.items():
+            opd = await OpdRepository(session, KODE).by_nama(nama)
+            if opd is None:
+                created = await service.create_opd(
+                    session, SYSTEM, slug=SLUG, data=OpdCreate(nama=nama, singkatan=singkatan)
+                )
+                opd_id = created.id
+            else:
+                opd_id = opd.id
+            detail = await service.tenant_detail(session, SLUG)
+            if layanan not in detail.layanan:
+                wanted = SETTINGS[layanan].model_copy(update={"opd_id": opd_id})
+                await service.enable_layanan(session, SYSTEM, slug=SLUG, layanan=layanan, settings=wanted)
+    print(f"Daerah demo: {SLUG} ({KODE}) dengan layanan {', '.join(OPD)}")
+
+
+def main() -> None:
+    run_demo(Settings(), seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The registry's API: onboarding by kode, enabling layanan for one's own region only, OPDs."""
+
+from __future__ import annotations
+
+import asyncio
+
+from puja_kit.outbox.models import OutboxEvent
+from puja_kit.testing.plugin import RunningService, StartService
+from puja_kit.testing.tokens import TokenFactory, grant
+from sqlalchemy import select
+
+PUSAT = grant("admin_pusat")
+HSU = "63.08"
+
+
+def admin(kode: str = HSU) -> dict[str, str | None]:
+    return grant("admin_daerah", kode)
+
+
+async def onboard(svc: RunningService, tokens: TokenFactory, kode: str = HSU) -> dict:
+    response = await svc.client.post(
+        "/api/tenants/v1/tenants", json={"kode": kode}, headers=tokens.headers(PUSAT)
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_ministry_onboards_a_region_by_its_code_alone(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    body = await onboard(svc, tokens)
+    assert body["slug"] == "kab-hulu-sungai-utara"
+    assert body["nama"] == "Kabupaten Hulu Sungai Utara"
+    assert body["tingkat"] == "kabupaten"
+    assert body["zona_waktu"] == "WITA"
+    assert body["edisi_kode"].startswith("Kepmendagri")
+
+    listed = (await svc.client.get("/api/tenants/v1/tenants")).json()
+    assert [t["slug"] for t in listed["items"]] == ["kab-hulu-sungai-utara"]
+    assert listed["items"][0]["layanan"] == []
+
+    province = await onboard(svc, tokens, "63")
+    assert province["slug"] == "prov-kalimantan-selatan"
+    assert province["tingkat"] == "provinsi"
+
+
+async def test_onboarding_is_for_the_ministry_and_refuses_bad_codes(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    url = "/api/tenants/v1/tenants"
+    no_token = await svc.client.post(url, json={"kode": HSU})
+    assert no_token.status_code == 401
+    assert no_token.headers["content-type"] == "application/problem+json"
+    as_region = await svc.client.post(url, json={"kode": HSU}, headers=tokens.headers(admin()))
+    assert as_region.status_code == 403
+    for bad in ("99.99", "63.08.01", "abc", "6308x"):
+        response = await svc.client.post(url, json={"kode": bad}, headers=tokens.headers(PUSAT))
+        assert response.status_code == 422, bad
+        assert response.json()["errors"][0]["field"] == "kode"
+    wrong_type = await svc.client.post(url, json={"kode": 6308}, headers=tokens.headers(PUSAT))
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["errors"][0]["message"] == "harus berupa teks"
+    await onboard(svc, tokens)
+    again = await svc.client.post(url, json={"kode": HSU}, headers=tokens.headers(PUSAT))
+    assert again.status_code == 409
+    assert (await svc.client.get("/api/tenants/v1/tenants")).json()["total"] == 1
+
+
+async def test_region_admin_enables_layanan_for_their_own_region_only(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    await onboard(svc, tokens, "63.09")
+    settings = {"sla_hari": 3, "biaya": 0, "dokumen_wajib": ["KTP", "KK"]}
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara/layanan/kesehatan"
+
+    other_region = await svc.client.put(url, json=settings, headers=tokens.headers(admin("63.09")))
+    assert other_region.status_code == 403
+    assert other_region.json()["code"] == "tidak_berwenang"
+
+    enabled = await svc.client.put(url, json=settings, headers=tokens.headers(admin()))
+    assert enabled.status_code == 200, enabled.text
+    assert enabled.json()["sla_hari"] == 3
+
+    detail = (await svc.client.get("/api/tenants/v1/tenants/kab-hulu-sungai-utara")).json()
+    assert detail["layanan"] == ["kesehatan"]
+    assert detail["pengaturan_layanan"][0]["dokumen_wajib"] == ["KTP", "KK"]
+    filtered = (await svc.client.get("/api/tenants/v1/tenants", params={"layanan": "kesehatan"})).json()
+    assert [t["kode"] for t in filtered["items"]] == [HSU]
+
+    unknown = await svc.client.put(
+        url.replace("kesehatan", "sulap"), json=settings, headers=tokens.headers(admin())
+    )
+    assert unknown.status_code == 404
+    bad = await svc.client.put(url, json={"sla_hari": "lama"}, headers=tokens.headers(admin()))
+    assert bad.status_code == 422
+    # The failed update changed nothing.
+    detail = (await svc.client.get("/api/tenants/v1/tenants/kab-hulu-sungai-utara")).json()
+    assert detail["pengaturan_layanan"][0]["sla_hari"] == 3
+
+    disabled = await svc.client.delete(url, headers=tokens.headers(admin()))
+    assert disabled.status_code == 204
+    detail = (await svc.client.get("/api/tenants/v1/tenants/kab-hulu-sungai-utara")).json()
+    assert detail["layanan"] == []
+    assert detail["pengaturan_layanan"][0]["aktif"] is False
+
+
+async def test_changes_are_announced_through_the_outbox(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara/layanan/perizinan"
+    await svc.client.put(url, json={"sla_hari": 5}, headers=tokens.headers(admin()))
+    await svc.client.delete(url, headers=tokens.headers(admin()))
+    async with svc.sessionmaker() as session:
+        for _ in range(50):
+            rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
+            if all(r.published_at for r in rows):
+                break
+            await asyncio.sleep(0.1)
+            session.expire_all()
+    assert [r.type.rsplit(".", 1)[1] for r in rows] == ["updated", "layanan_enabled", "layanan_disabled"]
+    assert all(r.published_at is not None for r in rows)
+    assert all(r.tenant == HSU for r in rows)
+
+
+async def test_opd_belong_to_their_region(start_service: StartService, tokens: TokenFactory) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    await onboard(svc, tokens, "63.09")
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara/opd"
+    created = await svc.client.post(
+        url, json={"nama": "Dinas Kesehatan", "singkatan": "Dinkes"}, headers=tokens.headers(admin())
+    )
+    assert created.status_code == 201
+    opd_id = created.json()["id"]
+    duplicate = await svc.client.post(url, json={"nama": "Dinas Kesehatan"}, headers=tokens.headers(admin()))
+    assert duplicate.status_code == 409
+    foreign = await svc.client.post(url, json={"nama": "Dinas Lain"}, headers=tokens.headers(admin("63.09")))
+    assert foreign.status_code == 403
+    # The other region's slug cannot reach this region's OPD.
+    cross = await svc.client.patch(
+        f"/api/tenants/v1/tenants/kab-tabalong/opd/{opd_id}",
+        json={"aktif": False},
+        headers=tokens.headers(admin("63.09")),
+    )
+    assert cross.status_code == 404
+    with_opd = await svc.client.put(
+        "/api/tenants/v1/tenants/kab-hulu-sungai-utara/layanan/kesehatan",
+        json={"sla_hari": 2, "opd_id": opd_id},
+        headers=tokens.headers(admin()),
+    )
+    assert with_opd.status_code == 200
+    assert with_opd.json()["opd_id"] == opd_id
+
+
+async def test_idempotency_key_returns_the_first_answer(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    headers = {**tokens.headers(PUSAT), "Idempotency-Key": "kunci-uji-0001"}
+    first = await svc.client.post("/api/tenants/v1/tenants", json={"kode": HSU}, headers=headers)
+    retried = await svc.client.post("/api/tenants/v1/tenants", json={"kode": HSU}, headers=headers)
+    assert first.status_code == 201
+    assert retried.status_code == 201
+    assert retried.headers["idempotent-replayed"] == "true"
+    assert retried.json() == first.json()
+    reused = await svc.client.post("/api/tenants/v1/tenants", json={"kode": "63.09"}, headers=headers)
+    assert reused.status_code == 422
+    assert (await svc.client.get("/api/tenants/v1/tenants")).json()["total"] == 1
+
+
+async def test_renaming_an_opd_is_announced_with_the_layanan_it_serves(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    from puja_kit.events.envelope import Event
+
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara"
+    opd = (
+        await svc.client.post(f"{url}/opd", json={"nama": "Dinas Kesehatan"}, headers=tokens.headers(admin()))
+    ).json()
+    await svc.client.put(
+        f"{url}/layanan/kesehatan", json={"sla_hari": 2, "opd_id": opd["id"]}, headers=tokens.headers(admin())
+    )
+    renamed = await svc.client.patch(
+        f"{url}/opd/{opd['id']}", json={"nama": "Dinas Kesehatan dan KB"}, headers=tokens.headers(admin())
+    )
+    assert renamed.status_code == 200
+    async with svc.sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
+    enabled = [Event.from_bytes(r.body).data.model_dump() for r in rows if r.type.endswith("layanan_enabled")]
+    assert [e["settings"]["opd_nama"] for e in enabled] == ["Dinas Kesehatan", "Dinas Kesehatan dan KB"]
+    assert enabled[-1]["settings"]["sla_hari"] == 2

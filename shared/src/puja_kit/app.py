@@ -1,0 +1,179 @@
+"""create_service_app: every service is built the same way.
+
+The lifespan opens the database and the bus, starts the outbox relay, the consumers, the tenant cache
+and the logout follower, and closes them in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from puja_kit.auth import TokenVerifier
+from puja_kit.bus import Bus
+from puja_kit.db import make_engine, make_sessionmaker
+from puja_kit.errors import TooLarge, install_error_handlers, problem
+from puja_kit.events.consumer import Consumer, ConsumerRunner
+from puja_kit.health import router as health_router
+from puja_kit.migrations import heads
+from puja_kit.outbox.relay import OutboxRelay
+from puja_kit.settings import BaseServiceSettings
+from puja_kit.tasks import cancel_tasks
+from puja_kit.telemetry import setup_logging, setup_telemetry
+from puja_kit.tenancy import TENANT_CONSUMER, TenantCache
+
+StartupHook = Callable[[FastAPI], Awaitable[None]]
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit with a 413 problem, whether announced by Content-Length or not."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not too_large:
+                await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413, TooLarge.code, TooLarge.title, f"Batas ukuran permintaan {self.max_bytes} bita."
+        )
+        await response(scope, receive, send)
+
+
+def migrations_path_of(package_file: str) -> Path:
+    """services/<name>/src/<name>/__init__.py -> services/<name>/migrations."""
+    return Path(package_file).resolve().parents[2] / "migrations"
+
+
+def create_service_app(
+    settings: BaseServiceSettings,
+    *,
+    prefix: str,
+    title: str,
+    routers: Sequence[APIRouter],
+    migrations_path: Path,
+    consumers: Sequence[Consumer] = (),
+    uses_tenants: bool = True,
+    on_startup: Sequence[StartupHook] = (),
+) -> FastAPI:
+    setup_logging(settings.log_level)
+    setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
+        SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+        sessionmaker = make_sessionmaker(engine)
+        bus = Bus(settings.nats_url, subject_prefix=settings.subject_prefix, name=settings.service_name)
+        relay = OutboxRelay(sessionmaker, bus, interval=settings.relay_interval_seconds)
+        tenants = TenantCache(sessionmaker) if uses_tenants else None
+        all_consumers = [*([TENANT_CONSUMER] if uses_tenants else []), *consumers]
+        runner = ConsumerRunner(
+            settings.service_name,
+            all_consumers,
+            sessionmaker,
+            bus,
+            max_deliver=settings.consumer_max_deliver,
+            on_applied=tenants.on_event if tenants else None,
+        )
+        verifier = TokenVerifier(
+            settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
+        )
+        state: dict[str, Any] = {
+            "settings": settings,
+            "engine": engine,
+            "sessionmaker": sessionmaker,
+            "bus": bus,
+            "relay": relay,
+            "tenants": tenants,
+            "consumers": runner,
+            "verifier": verifier,
+            "migration_heads": heads(migrations_path),
+        }
+        for key, value in state.items():
+            setattr(app.state, key, value)
+        for hook in on_startup:
+            await hook(app)
+        follower: asyncio.Task[None] | None = None
+        if settings.run_background:
+            relay.start()
+            runner.start()
+            # Started on app.state.verifier: a service may have put its own verifier there.
+            follower = asyncio.create_task(
+                app.state.verifier.follow_revocations(
+                    bus, lookback=timedelta(minutes=settings.access_token_minutes + 1)
+                )
+            )
+        try:
+            yield
+        finally:
+            if follower is not None:
+                await cancel_tasks([follower])
+            await runner.stop()
+            await relay.stop()
+            await bus.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        lifespan=lifespan,
+        openapi_url=f"/api/{prefix}/openapi.json",
+        docs_url=f"/api/{prefix}/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(health_router)
+    app.include_router(health_router, prefix=f"/api/{prefix}")
+    for router in routers:
+        for route in router.routes:
+            # The first line of a route's docstring is its OpenAPI summary.
+            if isinstance(route, APIRoute) and route.description and not route.summary:
+                route.summary = route.description.strip().splitlines()[0]
+        app.include_router(router, prefix=f"/api/{prefix}/v1")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    return app

@@ -1,0 +1,88 @@
+"""The one service catalog (`catalog.toml` at the repository root), read once."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    name: str
+    prefix: str
+    port: int
+    module: str
+    demo: str | None = None
+    consumes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def stream(self) -> str:
+        return f"PUJA_{self.name.upper()}"
+
+    @property
+    def env_prefix(self) -> str:
+        return f"PUJA_{self.name.upper()}_"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    path: Path
+    gateway_port: int
+    postgres_port: int
+    nats_port: int
+    services: tuple[ServiceEntry, ...]
+
+    def service(self, name: str) -> ServiceEntry:
+        for entry in self.services:
+            if entry.name == name:
+                return entry
+        raise KeyError(name)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+def find_catalog_path(start: Path | None = None) -> Path:
+    explicit = os.environ.get("PUJA_CATALOG")
+    if explicit:
+        return Path(explicit)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "catalog.toml"
+        if candidate.is_file():
+            return candidate
+    # Installed from the workspace in editable mode: the repository holds the kit.
+    for folder in Path(__file__).resolve().parents:
+        candidate = folder / "catalog.toml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("catalog.toml tidak ditemukan (atur PUJA_CATALOG)")
+
+
+@cache
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = path or find_catalog_path()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    platform = data.get("platform", {})
+    services = tuple(
+        ServiceEntry(
+            name=name,
+            prefix=spec["prefix"],
+            port=int(spec["port"]),
+            module=spec["module"],
+            demo=spec.get("demo"),
+            consumes=tuple(spec.get("consumes", [])),
+        )
+        for name, spec in data["services"].items()
+    )
+    return Catalog(
+        path=path,
+        gateway_port=int(platform.get("gateway_port", 8080)),
+        postgres_port=int(platform.get("postgres_port", 55432)),
+        nats_port=int(platform.get("nats_port", 14222)),
+        services=services,
+    )

@@ -1,0 +1,321 @@
+"""Traefik configuration rendered from the service catalog.
+
+Pure functions return plain dicts; `dump_yaml` and `write_yaml` turn them into files. The same renderers
+serve three places: the committed Docker renders in gateway/ (upstreams `http://<host>:8000`), the
+Kubernetes Middleware resources in deploy/k8s (see puja_kit.deploy), and the local run, which points the
+upstreams at `http://127.0.0.1:<port>` and writes its files under .data/.
+
+After changing catalog.toml, regenerate every committed file (gateway/, docker-compose.yml,
+.env.example, deploy/k8s/) with:
+
+    uv run python -m puja_kit.gateway --write
+
+tests/test_catalog.py fails while a committed file differs from its render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from puja_kit.catalog import Catalog, ServiceEntry
+
+ENTRYPOINT = "web"
+SERVICE_PORT = 8000
+"""The port every service listens on inside a container or pod."""
+
+HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+
+SERVERS_TRANSPORT = "puja"
+
+# Applied to every route, outermost first. Headers first so that even a 429 or 413 carries them; the
+# body limit before retry so a retried request can be replayed from the buffer; the breaker outside the
+# retry so it judges what the client finally got.
+MIDDLEWARE_ORDER: tuple[str, ...] = (
+    "security-headers",
+    "rate-limit",
+    "body-limit",
+    "circuit-breaker",
+    "retry",
+)
+
+# Nothing under /api needs these browser features; a page that does (the portal) gets its own policy.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+@dataclass(frozen=True)
+class GatewayPolicy:
+    """The numbers behind the shared middlewares; the defaults are the production values."""
+
+    # Per client IP and per service. Generous because many citizens share one carrier-grade NAT address.
+    rate_average: int = 100
+    rate_period: str = "1s"
+    rate_burst: int = 200
+    # A client owns a whole IPv6 /64, so that is what counts as one client.
+    rate_ipv6_subnet: int = 64
+    # Uploads (scans, photos) come later; 10 MB is the most any request may carry.
+    max_body_bytes: int = 10 * 1024 * 1024
+    mem_body_bytes: int = 2 * 1024 * 1024
+    # Traefik retries only when the upstream could not be reached, never after it answered.
+    retry_attempts: int = 2
+    retry_initial_interval: str = "100ms"
+    breaker_expression: str = "NetworkErrorRatio() > 0.30"
+    breaker_fallback: str = "10s"
+    breaker_recovery: str = "10s"
+    health_interval: str = "10s"
+    health_timeout: str = "3s"
+    dial_timeout: str = "5s"
+    response_header_timeout: str = "60s"
+
+
+DEFAULT_POLICY = GatewayPolicy()
+
+
+def route_rule(entry: ServiceEntry) -> str:
+    """The router rule of a service: its public prefix, which is passed on unchanged (not stripped)."""
+    return f"PathPrefix(`/api/{entry.prefix}`)"
+
+
+def host_name(entry: ServiceEntry) -> str:
+    """The service's DNS name in Docker and Kubernetes (RFC 1123: no underscores)."""
+    return entry.name.replace("_", "-")
+
+
+def docker_upstream(entry: ServiceEntry) -> str:
+    """The service's address on the compose network (also its Service address in Kubernetes)."""
+    return f"http://{host_name(entry)}:{SERVICE_PORT}"
+
+
+def jwks_url(catalog: Catalog, upstream: Callable[[ServiceEntry], str] = docker_upstream) -> str:
+    """Where services fetch akun's signing keys, without going through the gateway."""
+    akun = catalog.service("akun")
+    return f"{upstream(akun)}/api/{akun.prefix}/v1/.well-known/jwks.json"
+
+
+def middlewares(policy: GatewayPolicy = DEFAULT_POLICY) -> dict[str, dict[str, Any]]:
+    """The shared middlewares by name, in MIDDLEWARE_ORDER; the same specs serve the Kubernetes CRDs."""
+    specs: dict[str, dict[str, Any]] = {
+        "security-headers": {
+            "headers": {
+                "contentTypeNosniff": True,
+                "frameDeny": True,
+                "referrerPolicy": "strict-origin-when-cross-origin",
+                "permissionsPolicy": PERMISSIONS_POLICY,
+                # Sent on HTTPS requests only, so harmless behind plain HTTP in development.
+                "stsSeconds": 31536000,
+                "stsIncludeSubdomains": True,
+                # An empty value removes the header: no need to tell the world what serves the API.
+                "customResponseHeaders": {"Server": "", "X-Powered-By": ""},
+                # No Content-Security-Policy: it would break the Swagger UI at /api/<layanan>/docs.
+            }
+        },
+        "rate-limit": {
+            "rateLimit": {
+                "average": policy.rate_average,
+                "period": policy.rate_period,
+                "burst": policy.rate_burst,
+                # depth 0: the client is the connection's remote address, not a spoofable header. Put
+                # a depth here only behind a proxy that appends X-Forwarded-For itself.
+                "sourceCriterion": {"ipStrategy": {"depth": 0, "ipv6Subnet": policy.rate_ipv6_subnet}},
+            }
+        },
+        "body-limit": {
+            "buffering": {
+                "maxRequestBodyBytes": policy.max_body_bytes,
+                "memRequestBodyBytes": policy.mem_body_bytes,
+            }
+        },
+        "circuit-breaker": {
+            "circuitBreaker": {
+                "expression": policy.breaker_expression,
+                "fallbackDuration": policy.breaker_fallback,
+                "recoveryDuration": policy.breaker_recovery,
+                "responseCode": 503,
+            }
+        },
+        "retry": {
+            "retry": {
+                "attempts": policy.retry_attempts,
+                "initialInterval": policy.retry_initial_interval,
+            }
+        },
+    }
+    return {name: specs[name] for name in MIDDLEWARE_ORDER}
+
+
+def render_static(
+    *,
+    entry_port: int,
+    dynamic_path: str,
+    access_log_path: str | None,
+    otlp_endpoint: str | None,
+    host: str = "",
+) -> dict[str, Any]:
+    """Traefik's static configuration.
+
+    One entrypoint `web` on `host:entry_port` (all interfaces when host is empty) that also answers
+    `/ping`; routes come from the file at `dynamic_path`, watched for changes. The access log is JSON,
+    to `access_log_path` or to stdout when None. Traces and metrics go over OTLP/HTTP to
+    `otlp_endpoint` (for example http://otel-collector:4318) only when one is given. No API or
+    dashboard is enabled.
+    """
+    static: dict[str, Any] = {
+        "global": {"checkNewVersion": False, "sendAnonymousUsage": False},
+        "log": {"level": "INFO", "format": "json"},
+        "accessLog": {
+            "format": "json",
+            # Request headers stay out of the log (Authorization, cookies); only the user agent is kept.
+            "fields": {"headers": {"defaultMode": "drop", "names": {"User-Agent": "keep"}}},
+        },
+        "entryPoints": {
+            ENTRYPOINT: {
+                "address": f"{host}:{entry_port}",
+                # Drop headers whose names alias another (X_Forwarded_For for X-Forwarded-For).
+                "http": {"aliasHeadersStrategy": "delete"},
+                # A 10 MB upload over a slow mobile link takes minutes; Traefik's default is 60s.
+                "transport": {"respondingTimeouts": {"readTimeout": "300s"}},
+            }
+        },
+        "ping": {"entryPoint": ENTRYPOINT},
+        "providers": {"file": {"filename": dynamic_path, "watch": True}},
+    }
+    if access_log_path is not None:
+        static["accessLog"]["filePath"] = access_log_path
+    if otlp_endpoint:
+        base = otlp_endpoint.rstrip("/")
+        static["tracing"] = {
+            "serviceName": "puja-gateway",
+            "otlp": {"http": {"endpoint": f"{base}/v1/traces"}},
+        }
+        static["metrics"] = {
+            "otlp": {
+                "addRoutersLabels": True,
+                "http": {"endpoint": f"{base}/v1/metrics"},
+            }
+        }
+    return static
+
+
+def render_dynamic(
+    catalog: Catalog,
+    upstream: Callable[[ServiceEntry], str],
+    *,
+    policy: GatewayPolicy = DEFAULT_POLICY,
+) -> dict[str, Any]:
+    """Traefik's dynamic configuration: one router and one service per catalog entry.
+
+    `upstream(entry)` gives the base URL of the service (for example http://akun:8000); Traefik checks
+    its /healthz and stops sending requests to it while that fails.
+    """
+    routers: dict[str, Any] = {}
+    services: dict[str, Any] = {}
+    for entry in catalog.services:
+        routers[entry.name] = {
+            "entryPoints": [ENTRYPOINT],
+            "rule": route_rule(entry),
+            "middlewares": list(MIDDLEWARE_ORDER),
+            "service": entry.name,
+        }
+        services[entry.name] = {
+            "loadBalancer": {
+                "servers": [{"url": upstream(entry)}],
+                "passHostHeader": True,
+                "serversTransport": SERVERS_TRANSPORT,
+                "healthCheck": {
+                    "path": HEALTH_PATH,
+                    "interval": policy.health_interval,
+                    "timeout": policy.health_timeout,
+                },
+            }
+        }
+    return {
+        "http": {
+            "routers": routers,
+            "services": services,
+            "middlewares": middlewares(policy),
+            "serversTransports": {
+                SERVERS_TRANSPORT: {
+                    "forwardingTimeouts": {
+                        "dialTimeout": policy.dial_timeout,
+                        "responseHeaderTimeout": policy.response_header_timeout,
+                    }
+                }
+            },
+        }
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes shared sub-dicts out in full: no &id001 anchors in files people read."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+GENERATED_HEADER = (
+    "Generated from catalog.toml by `uv run python -m puja_kit.gateway --write`; do not edit by hand."
+)
+
+
+def dump_yaml(data: Mapping[str, Any] | Sequence[Mapping[str, Any]], *, header: str | None = None) -> str:
+    """YAML text in the renderers' key order; a sequence becomes a multi-document stream.
+
+    `header` becomes leading `#` comment lines.
+    """
+    documents = [data] if isinstance(data, Mapping) else list(data)
+    body = yaml.dump_all(
+        [dict(document) for document in documents],
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=1000,
+    )
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines()) if header else ""
+    return comment + body
+
+
+def write_yaml(
+    path: str | Path,
+    data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    *,
+    header: str | None = None,
+) -> None:
+    """Write `dump_yaml(data)` to `path`, creating its folder."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(dump_yaml(data, header=header), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    # The committed renders span gateway/, the compose file and deploy/k8s: one command writes them all.
+    from puja_kit.deploy import cli
+
+    cli()

@@ -1,0 +1,105 @@
+"""Alembic helpers: one env.py for every service, the kit's own tables, and row-level security."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command, context, op
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, create_engine, pool, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+
+from puja_kit.idempotency import IdempotencyRecord
+from puja_kit.outbox.models import DeadLetter, InboxEvent, OutboxEvent
+from puja_kit.penduduk import WargaSalinan
+from puja_kit.tenancy import Daerah, LayananAktif
+
+KIT_TABLES: list[type[SQLModel]] = [
+    OutboxEvent,
+    InboxEvent,
+    DeadLetter,
+    IdempotencyRecord,
+    Daerah,
+    LayananAktif,
+]
+# Only for services that keep a copy of citizens (see puja_kit.penduduk).
+WARGA_TABLES: list[type[SQLModel]] = [WargaSalinan]
+KIT_TABLE_NAMES = {str(model.__tablename__) for model in [*KIT_TABLES, *WARGA_TABLES]}
+
+
+def alembic_config(migrations_path: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade(migrations_path: Path, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(migrations_path, database_url), revision)
+
+
+def heads(migrations_path: Path) -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config(migrations_path, "postgresql://"))
+    return set(script.get_heads())
+
+
+async def current_revisions(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+        return {row[0] for row in rows}
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's migrations/env.py."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: sqlalchemy.url belum diatur")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        # Several replicas may start at once: one migrates, the others wait and then find it done.
+        connection.execute(text("SELECT pg_advisory_lock(hashtext('puja-alembic'))"))
+        connection.commit()
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            # The kit's own tables come from create_kit_tables(), not from autogenerate.
+            include_object=lambda obj, name, kind, reflected, compare_to: (
+                not (kind == "table" and name in KIT_TABLE_NAMES)
+            ),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+def create_kit_tables(*, warga: bool = False) -> None:
+    """For a service's first migration: outbox, inbox, dead letters, idempotency, the tenant copy,
+    and with `warga=True` the copy of citizens."""
+    bind = op.get_bind()
+    for model in [*KIT_TABLES, *(WARGA_TABLES if warga else [])]:
+        model.__table__.create(bind)  # type: ignore[attr-defined]
+
+
+def drop_kit_tables(*, warga: bool = False) -> None:
+    bind = op.get_bind()
+    for model in reversed([*KIT_TABLES, *(WARGA_TABLES if warga else [])]):
+        model.__table__.drop(bind)  # type: ignore[attr-defined]
+
+
+def enable_tenant_rls(table: str) -> None:
+    """Row-level security on a region-owned table: with puja.tenant_id set, only that tenant's rows."""
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"""CREATE POLICY {table}_tenant ON {table} USING (
+            coalesce(current_setting('puja.tenant_id', true), '') = ''
+            OR tenant_id = current_setting('puja.tenant_id', true))"""
+    )
+
+
+def revision(migrations_path: Path, database_url: str, message: str) -> None:
+    """Autogenerate a revision against a database at head (used by `puja revision`)."""
+    command.revision(alembic_config(migrations_path, database_url), message=message, autogenerate=True)

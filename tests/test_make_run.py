@@ -1,0 +1,73 @@
+"""`make run`'s launcher: it starts everything, stops everything on Ctrl-C, and keeps the data."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+
+def start(data_dir: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "puja_kit.cli", "run", "--free-ports", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "Tekan Ctrl-C" in line:
+            url = re.search(r"Gateway\s+(http://\S+)", "".join(lines))
+            assert url is not None
+            return proc, url.group(1), lines
+    proc.kill()
+    raise AssertionError("".join(lines))
+
+
+def stop(proc: subprocess.Popen[str]) -> list[int]:
+    children = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    return children
+
+
+def test_run_ctrl_c_stops_everything_and_a_second_run_keeps_the_data(tmp_path: Path) -> None:
+    proc, url, lines = start(tmp_path)
+    try:
+        assert any("siap dalam" in line for line in lines)
+        login = httpx.post(
+            f"{url}/api/akun/v1/login", json={"username": "demo-pusat", "password": "pujaindah-demo"}
+        )
+        token = login.json()["access_token"]
+        onboarded = httpx.post(
+            f"{url}/api/tenants/v1/tenants",
+            json={"kode": "63.10"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert onboarded.status_code == 201
+    finally:
+        children = stop(proc)
+    assert children, "the launcher had started child processes"
+    assert not [
+        pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
+    ]
+
+    proc, url, _ = start(tmp_path)
+    try:
+        slugs = [t["slug"] for t in httpx.get(f"{url}/api/tenants/v1/tenants").json()["items"]]
+        assert "kab-hulu-sungai-utara" in slugs
+        assert "kab-tanah-bumbu" in slugs
+    finally:
+        stop(proc)
