@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import psutil
+import pytest
+from puja_kit.catalog import load_catalog
 
 
 def start(data_dir: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
@@ -43,10 +48,28 @@ def stop(proc: subprocess.Popen[str]) -> list[int]:
     return children
 
 
-def test_run_ctrl_c_stops_everything_and_a_second_run_keeps_the_data(tmp_path: Path) -> None:
+@pytest.fixture
+def running_make_run() -> Iterator[list[int]]:
+    """The catalog's fixed ports held, as a `make run` on the same machine would hold them."""
+    catalog = load_catalog()
+    ports = [catalog.gateway_port, catalog.postgres_port, catalog.nats_port]
+    ports += [service.port for service in catalog.services]
+    with contextlib.ExitStack() as held:
+        for port in ports:
+            sock = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            with contextlib.suppress(OSError):  # already taken: held by someone else, just as well
+                sock.bind(("127.0.0.1", port))
+                sock.listen()
+        yield ports
+
+
+def test_run_ctrl_c_stops_everything_and_a_second_run_keeps_the_data(
+    tmp_path: Path, running_make_run: list[int]
+) -> None:
     proc, url, lines = start(tmp_path)
     try:
         assert any("siap dalam" in line for line in lines)
+        assert int(url.rsplit(":", 1)[1]) not in running_make_run
         login = httpx.post(
             f"{url}/api/akun/v1/login", json={"username": "demo-pusat", "password": "pujaindah-demo"}
         )

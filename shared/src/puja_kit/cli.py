@@ -50,9 +50,12 @@ def run(
     from puja_kit.stack import LocalStack, StackPorts
 
     catalog = load_catalog()
-    stack = LocalStack(
-        data_dir.resolve(), StackPorts.from_catalog(catalog, gateway_port=gateway_port or None)
+    ports = (
+        StackPorts.free(catalog)
+        if free_ports
+        else StackPorts.from_catalog(catalog, gateway_port=gateway_port or None)
     )
+    stack = LocalStack(data_dir.resolve(), ports)
     stopping = False
 
     def _stop(signum: int, _frame: object) -> None:

@@ -29,7 +29,37 @@ from psycopg import sql
 PG_SYSTEM_USER = "embedded_postgres"
 
 
+_handed_out: set[int] = set()
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
+    """A port nobody listens on, chosen below the kernel's ephemeral range.
+
+    A port the kernel hands out for `bind(0)` comes from the same range as the local ports of outgoing
+    connections, so between choosing it and a server binding it, any client connection may take it.
+    Ports below that range are only ever taken on purpose.
+    """
+    low, high = _ephemeral_range()
+    candidates = range(20000, low) if low > 21000 else range(high + 1, 65535)
+    for _ in range(200):
+        port = secrets.choice(candidates)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -116,12 +146,25 @@ class ManagedProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.running:
-                raise RuntimeError(f"{self.name} berhenti sebelum {what}; lihat {self.log_path}")
+                raise RuntimeError(
+                    f"{self.name} berhenti sebelum {what}; lihat {self.log_path}{self.log_tail()}"
+                )
             with contextlib.suppress(Exception):
                 if check():
                     return
             time.sleep(0.1)
-        raise TimeoutError(f"{self.name} belum {what} setelah {timeout:.0f} detik; lihat {self.log_path}")
+        raise TimeoutError(
+            f"{self.name} belum {what} setelah {timeout:.0f} detik; lihat {self.log_path}{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 15) -> str:
+        """The end of the log, so a failure on a machine one cannot log in to still says why."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        if self._log is not None:
+            self._log.flush()
+        tail = self.log_path.read_text(errors="replace").splitlines()[-lines:]
+        return "\n" + "\n".join(tail) if tail else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.proc is None:
@@ -254,6 +297,8 @@ class Postgres:
         ]
         if self.fast_unsafe:
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+            # Throwaway data: keep the WAL small instead of letting it grow to a gigabyte.
+            options += ["-c", "max_wal_size=64MB", "-c", "min_wal_size=32MB"]
         self.process = ManagedProcess(
             "postgres",
             [_pg_bin("postgres"), "-D", str(self.data_dir), "-p", str(self.port), *options],
@@ -319,6 +364,10 @@ class Postgres:
                     sql.Identifier(name), sql.Identifier(owner)
                 )
             )
+
+    def drop_database(self, name: str) -> None:
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def url(self, user: str, password: str, dbname: str) -> str:
         return f"postgresql+psycopg://{user}:{password}@127.0.0.1:{self.port}/{dbname}"
