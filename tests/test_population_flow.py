@@ -24,6 +24,7 @@ KES = f"/api/kesehatan/v1/{DEMO}"
 IZN = f"/api/perizinan/v1/{DEMO}"
 AYAH = "6308051708900001"  # demo-warga
 KAKEK = "6308051511550004"  # in demo-warga's family card
+NO_KK = "6308050101100001"  # demo-warga's family card
 PDF = b"%PDF-1.4\n% pindaian\n"
 PASSWORD = "pujaindah-demo"
 
@@ -38,6 +39,29 @@ async def login(gw: httpx.AsyncClient, username: str, password: str = PASSWORD) 
     response = await gw.post("/api/akun/v1/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def prove_nik(
+    gw: httpx.AsyncClient, citizen: dict[str, str], username: str, password: str, *, no_kk: str, nama_ibu: str
+) -> dict[str, str]:
+    """A new account proves its NIK in kependudukan; akun hears of it, and the next token says so."""
+    refused = await gw.get(f"{KES}/antrian/saya", headers=citizen)
+    assert refused.status_code == 403, "an unproved NIK books nothing and sees no bookings"
+    assert refused.json()["code"] == "nik_belum_terverifikasi"
+    proved = await gw.post(
+        f"{KDK}/verifikasi-nik", json={"no_kk": no_kk, "nama_ibu": nama_ibu}, headers=citizen
+    )
+    assert proved.status_code == 200, proved.text
+    assert (await gw.get(f"{KDK}/penduduk/saya", headers=citizen)).status_code == 200
+
+    async def marked() -> bool:
+        me = (await gw.get("/api/akun/v1/me", headers=citizen)).json()
+        return bool(me["nik_terverifikasi"])
+
+    await wait_until(marked, timeout=15)
+    fresh = await login(gw, username, password)
+    assert (await gw.get(f"{KES}/antrian/saya", headers=fresh)).status_code == 200
+    return fresh
 
 
 async def wait_until(check: Any, timeout: float = 30.0) -> float:
@@ -142,6 +166,7 @@ async def test_changes_reach_kesehatan_and_perizinan_exactly_once_across_restart
     )
     assert registered.status_code == 201, registered.text
     kakek = await login(gw, KAKEK, "rahasia-kakek")
+    kakek = await prove_nik(gw, kakek, KAKEK, "rahasia-kakek", no_kk=NO_KK, nama_ibu="fatimah")
     booking = await book_a_queue_number(gw, kakek)
     permit = await apply_for_a_permit(gw, kakek)
 
@@ -219,10 +244,15 @@ async def test_people_see_only_their_own_and_regions_only_what_they_enabled(gw: 
     siti = await login(gw, "siti.lain@example.id", "rahasia-siti")
     for item in mine["items"]:
         assert (await gw.get(f"{KDK}/permohonan/{item['id']}", headers=siti)).status_code == 404
-    assert (await gw.get(f"{KES}/antrian/saya", headers=siti)).json() in (
-        [],
-        {"items": [], "total": 0, "page": 1, "size": 20},
+    # Her NIK is unproved (and unknown to the region): no service serves anything by it.
+    for path in (f"{KES}/antrian/saya", f"{KDK}/penduduk/saya", f"{KDK}/penduduk/{AYAH}"):
+        response = await gw.get(path, headers=siti)
+        assert response.status_code == 403
+        assert response.json()["code"] == "nik_belum_terverifikasi"
+    unknown = await gw.post(
+        f"{KDK}/verifikasi-nik", json={"no_kk": NO_KK, "nama_ibu": "Siti Aminah"}, headers=siti
     )
+    assert unknown.status_code == 404
     for path in (
         "kesehatan/v1/kab-tabalong/fasilitas",
         "perizinan/v1/kab-tabalong/jenis-izin",

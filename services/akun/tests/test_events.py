@@ -5,13 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import httpx
 import jwt
 from puja_kit.auth import Grant, TokenVerifier
 from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
-from puja_kit.events.catalog import PendudukDied, SesiRevoked, TenantLayananDisabled, TenantUpdated
+from puja_kit.events.catalog import (
+    NikVerified,
+    PendudukDied,
+    SesiRevoked,
+    TenantLayananDisabled,
+    TenantUpdated,
+)
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.plugin import publish
@@ -170,3 +177,39 @@ async def test_a_death_recorded_in_kependudukan_closes_the_citizens_account(akun
             .where(col(OutboxEvent.type) == "puja.akun.sesi.revoked")
         )
     assert revocations == 1
+
+
+async def test_a_proved_nik_marks_the_account_and_its_next_tokens(akun: AkunDriver) -> None:
+    registered = (await akun.register()).json()
+    other = (await akun.register(nik=akun.NIK_2, email="lain@example.com")).json()
+    tokens = await akun.login(akun.NIK)
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert claims["nik_verified"] is False
+    me = (await akun.me(tokens["access_token"])).json()
+    assert me["nik_terverifikasi"] is False
+
+    # An event naming an account with a NIK that is not its own changes nothing.
+    await publish(
+        akun.bus,
+        "puja.kependudukan.nik.verified",
+        NikVerified(akun_id=UUID(other["id"]), nik=akun.NIK, metode="MANDIRI"),
+        tenant=HSU,
+    )
+    proved = NikVerified(akun_id=UUID(registered["id"]), nik=akun.NIK, metode="MANDIRI")
+    for _ in range(2):  # delivered twice: applied once
+        await publish(akun.bus, "puja.kependudukan.nik.verified", proved, tenant=HSU)
+
+    async def marked() -> dict[str, Any]:
+        body: dict[str, Any] = (await akun.me(tokens["access_token"])).json()
+        assert body["nik_terverifikasi"] is True
+        return body
+
+    await akun.eventually(marked)
+    refreshed = await akun.client.post(
+        "/api/akun/v1/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert refreshed.status_code == 200
+    claims = jwt.decode(refreshed.json()["access_token"], options={"verify_signature": False})
+    assert claims["nik_verified"] is True
+    other_tokens = await akun.login(akun.NIK_2)
+    assert (await akun.me(other_tokens["access_token"])).json()["nik_terverifikasi"] is False

@@ -209,9 +209,18 @@ async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan
             f"{BASE}/permohonan/{pid}/setujui", json={"nomor_dokumen": "X-1"}, headers=headers
         )
         assert approve.status_code in (403, 404)
+    draft = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga(IBU))
+    assert draft.status_code == 201
     listed = (await region.client.get(f"{BASE}/permohonan", headers=region.operator())).json()
     assert [i["nomor"] for i in listed["items"]] == [submitted["nomor"]]
     assert listed["items"][0]["pemohon_nama"] == "Warga Demo"
+    # A draft is still the citizen's own work: for staff it does not exist until it is submitted.
+    draft_path = f"{BASE}/permohonan/{draft.json()['id']}"
+    assert (await region.client.get(draft_path, headers=region.operator())).status_code == 404
+    assert (
+        await region.client.post(f"{draft_path}/verifikasi", headers=region.operator())
+    ).status_code == 404
+    assert (await region.client.get(draft_path, headers=region.warga(IBU))).status_code == 200
     not_enabled = await region.client.get(
         "/api/kependudukan/v1/kab-balangan/permohonan/saya", headers=region.warga(AYAH)
     )

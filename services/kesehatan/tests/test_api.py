@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from puja_kit.db import new_id
 from puja_kit.events.catalog import LayananSettings, TenantLayananDisabled, TenantLayananEnabled
+from puja_kit.testing.tokens import grant
 
 if TYPE_CHECKING:
     from conftest import KesehatanDriver, StartKesehatan
@@ -350,6 +353,24 @@ async def test_citizens_see_and_cancel_only_their_own_bookings(kes: KesehatanDri
 
     budi_view = (await kes.client.get(kes.url("/antrian/saya"), headers=budi.headers)).json()
     assert [(b["id"], b["status"]) for b in budi_view] == [(theirs["id"], "TERDAFTAR")]
+
+
+async def test_a_nik_not_yet_proved_neither_books_nor_sees_bookings(kes: KesehatanDriver) -> None:
+    """Bookings go by NIK: someone who merely registered another person's NIK gets nothing of theirs."""
+    poli = await kes.make_open_poli()
+    siti = kes.warga("Siti Aminah")
+    await kes.booked(siti, poli["id"])
+    impostor = replace(
+        siti, headers=kes.tokens.headers(grant("warga"), sub=new_id(), nik=siti.nik, nik_verified=False)
+    )
+    for response in (
+        await kes.book(impostor, poli["id"], kes.in_days(1)),
+        await kes.client.get(kes.url("/antrian/saya"), headers=impostor.headers),
+    ):
+        assert response.status_code == 403
+        assert response.json()["code"] == "nik_belum_terverifikasi"
+    own = (await kes.client.get(kes.url("/antrian/saya"), headers=siti.headers)).json()
+    assert len(own) == 1, "the refusal booked nothing"
 
 
 async def test_operator_calls_serves_and_marks_absent(kes: KesehatanDriver) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from puja_kit.db import utcnow
 from puja_kit.outbox.models import OutboxEvent
+from puja_kit.testing.tokens import grant
 from puja_kit.workflow.sla import add_working_days, local_date
 from sqlalchemy import select
 from sqlmodel import col
@@ -198,7 +199,7 @@ async def test_uploads_are_checked_by_content_and_size_and_nothing_is_kept(
         files={"berkas": ("ktp.pdf", p.PDF, "application/pdf")},
         headers=p.operator(),
     )
-    assert by_operator.status_code == 403
+    assert by_operator.status_code == 404, "for staff a draft does not exist yet"
 
     assert p.stored_files() == []
     detail = (await p.client.get(p.url(f"/permohonan/{draf['id']}"), headers=p.warga())).json()
@@ -208,6 +209,24 @@ async def test_uploads_are_checked_by_content_and_size_and_nothing_is_kept(
     fits = await p.upload(draf, "KTP", p.PDF + b"0" * (5 * 1024 * 1024 - len(p.PDF) - 10))
     assert fits.status_code == 201, fits.text
     assert len(p.stored_files()) == 1
+
+
+async def test_a_permit_is_applied_for_only_with_a_proved_nik(perizinan: PerizinanDriver) -> None:
+    """A permit carries its holder's name: an account that merely registered a NIK cannot apply."""
+    p = perizinan
+    jenis = await p.jenis_izin()
+    unproved = p.tokens.headers(grant("warga"), sub=p.SITI.id, nik=p.SITI.nik, nik_verified=False)
+    body = {
+        "jenis_izin_id": jenis["id"],
+        "nama_usaha": "Warung Makan Acil Siti",
+        "alamat_usaha": "Jl. Norman Umar No. 12, Amuntai",
+        "kode_wilayah": "63.08.05",
+    }
+    refused = await p.client.post(p.url("/permohonan"), json=body, headers=unproved)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "nik_belum_terverifikasi"
+    mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga())).json()
+    assert mine["total"] == 0
 
 
 async def test_each_person_sees_only_what_is_theirs_or_their_regions(perizinan: PerizinanDriver) -> None:
@@ -229,6 +248,9 @@ async def test_each_person_sees_only_what_is_theirs_or_their_regions(perizinan: 
     # Operators do not see drafts, which are still the citizen's own work.
     queue = (await p.client.get(p.url("/permohonan"), headers=p.admin())).json()
     assert [i["id"] for i in queue["items"]] == [siti["id"]]
+    for staff in (p.admin(), p.operator()):
+        assert (await p.client.get(p.url(f"/permohonan/{budi['id']}"), headers=staff)).status_code == 404
+        assert (await p.act(budi, "verifikasi", staff)).status_code == 404
 
     elsewhere = p.operator(p.TABALONG)
     assert (await p.client.get(p.url("/permohonan"), headers=elsewhere)).status_code == 403

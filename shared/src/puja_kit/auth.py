@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from puja_kit.bus import Bus, BusUnavailable
-from puja_kit.errors import Forbidden, Unauthorized
+from puja_kit.errors import Forbidden, NikBelumTerverifikasi, Unauthorized
 from puja_kit.events.catalog import SesiRevoked
 from puja_kit.events.envelope import Event
 from puja_kit.tasks import raise_if_cancelling
@@ -51,6 +51,8 @@ class Principal:
     nama: str
     grants: tuple[Grant, ...]
     nik: str | None = None
+    # True once the person proved the NIK is theirs (kependudukan checked it; akun put it in the token).
+    nik_verified: bool = False
     expires_at: datetime | None = None
 
     def has(self, role: Role, *, tenant: str | None = None, layanan: str | None = None) -> bool:
@@ -76,6 +78,14 @@ class Principal:
         if not self.has(role, tenant=tenant, layanan=layanan):
             raise Forbidden("Akun Anda tidak memiliki hak untuk tindakan ini di daerah atau layanan ini.")
 
+    def ensure_own_nik(self) -> str:
+        """The citizen's NIK, once proved theirs; anyone who merely knows a NIK could register it."""
+        if not self.has("warga") or not self.nik:
+            raise Forbidden("Layanan ini untuk warga yang masuk dengan NIK.")
+        if not self.nik_verified:
+            raise NikBelumTerverifikasi()
+        return self.nik
+
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
         grants = tuple(
@@ -88,6 +98,7 @@ class Principal:
             nama=claims.get("name", ""),
             grants=grants,
             nik=claims.get("nik"),
+            nik_verified=claims.get("nik_verified") is True,
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
 

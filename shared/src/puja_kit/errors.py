@@ -67,6 +67,19 @@ class Forbidden(DomainError):
     title = "Anda tidak berwenang melakukan ini"
 
 
+class NikBelumTerverifikasi(Forbidden):
+    code = "nik_belum_terverifikasi"
+    title = "NIK belum terverifikasi"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(
+            detail
+            or "Buktikan dulu bahwa NIK ini milik Anda: cocokkan No. KK dan nama ibu kandung di layanan "
+            "kependudukan daerah Anda, atau datang ke loket Disdukcapil membawa KTP. Setelah itu perbarui "
+            "token Anda (refresh)."
+        )
+
+
 class InvalidInput(DomainError):
     status_code = 422
     code = "data_tidak_valid"

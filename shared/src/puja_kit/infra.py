@@ -365,10 +365,6 @@ class Postgres:
                 )
             )
 
-    def drop_database(self, name: str) -> None:
-        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
     def url(self, user: str, password: str, dbname: str) -> str:
         return f"postgresql+psycopg://{user}:{password}@127.0.0.1:{self.port}/{dbname}"
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from puja_kit.auth import Grant
-from puja_kit.db import transaction
+from puja_kit.db import transaction, utcnow
 from puja_kit.demo import DemoRefused, Seed, run_demo, seed_demo
 from puja_kit.tenancy import Daerah, LayananAktif
 from pydantic import ValidationError
@@ -40,6 +40,7 @@ async def _ensure(
     tenant_id: str | None = None,
     nik: str | None = None,
     email: str | None = None,
+    nik_verified: bool = False,
 ) -> str:
     peran = ", ".join(sorted({g.role for g in grants}))
     layanan = sorted(g.layanan for g in grants if g.layanan)
@@ -47,7 +48,7 @@ async def _ensure(
         peran += f" ({', '.join(layanan)})"
     if await AkunRepository(session).by_username(username) is not None:
         return f"{username:<14} {peran:<24} sudah ada"
-    await create_account(
+    akun = await create_account(
         session,
         runtime,
         nama=nama,
@@ -58,6 +59,8 @@ async def _ensure(
         nik=nik,
         email=email,
     )
+    if nik_verified:  # as if the person had already proved their NIK in kependudukan
+        akun.nik_terverifikasi_pada = utcnow()
     return f"{username:<14} {peran:<24} dibuat (kata sandi {PASSWORD})"
 
 
@@ -117,6 +120,7 @@ def _accounts(settings: Settings, *, wait_seconds: float, report: Callable[[str]
                     grants=[Grant("warga")],
                     nik=NIK_WARGA,
                     email="demo-warga@example.com",
+                    nik_verified=True,
                 )
             )
         layanan = await _enabled_layanan(sessionmaker, wait_seconds=wait_seconds)

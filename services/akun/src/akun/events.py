@@ -1,9 +1,9 @@
-"""What akun hears from other services: a citizen's death closes their account."""
+"""What akun hears from other services: a citizen's death closes their account; a proved NIK marks it."""
 
 from __future__ import annotations
 
 from puja_kit.db import utcnow
-from puja_kit.events.catalog import PendudukDied
+from puja_kit.events.catalog import NikVerified, PendudukDied
 from puja_kit.events.consumer import Consumer
 from puja_kit.events.envelope import Event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,3 +28,20 @@ def penduduk_died_consumer(runtime: Runtime) -> Consumer:
             await revoke_session(session, sesi)
 
     return Consumer("penduduk_died", "puja.kependudukan.penduduk.died", handle)
+
+
+def nik_verified_consumer(runtime: Runtime) -> Consumer:
+    """kependudukan confirmed that the account's NIK is the holder's own: the account's next tokens carry
+    `nik_verified`. Only the account named, and only if it still holds that NIK."""
+
+    async def handle(session: AsyncSession, event: Event) -> None:
+        data = event.data
+        assert isinstance(data, NikVerified)
+        akun = await AkunRepository(session).for_update(data.akun_id)
+        if akun is None or akun.nik_index != runtime.sealer.index(data.nik):
+            return
+        if akun.nik_terverifikasi_pada is None:
+            akun.nik_terverifikasi_pada = event.time
+            session.add(akun)
+
+    return Consumer("nik_verified", "puja.kependudukan.nik.verified", handle)

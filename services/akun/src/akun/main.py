@@ -4,7 +4,7 @@ from puja_kit.db import transaction
 
 import akun
 from akun.api import router
-from akun.events import penduduk_died_consumer
+from akun.events import nik_verified_consumer, penduduk_died_consumer
 from akun.keys import AkunTokenVerifier
 from akun.service import Runtime
 from akun.settings import Settings
@@ -29,6 +29,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
         migrations_path=migrations_path_of(akun.__file__),
         uses_tenants=True,
-        consumers=[penduduk_died_consumer(runtime)],
+        consumers=[penduduk_died_consumer(runtime), nik_verified_consumer(runtime)],
         on_startup=[start_akun],
     )

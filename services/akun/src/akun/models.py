@@ -28,6 +28,8 @@ class Akun(IdModel, TimestampedModel, Base, table=True):
     # The NIK is stored encrypted; a keyed hash of it finds the account and keeps it unique.
     nik_index: str | None = Field(default=None, unique=True, max_length=64)
     nik_sealed: str | None = Field(default=None, sa_column=Column(Text))
+    # When kependudukan confirmed that the NIK is this person's own (tokens then say nik_verified).
+    nik_terverifikasi_pada: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     aktif: bool = True
     failed_logins: int = 0

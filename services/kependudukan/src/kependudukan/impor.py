@@ -41,6 +41,8 @@ COLUMNS = [
     "rw",
     "kode_wilayah",
 ]
+# SIAK exports carry the mother's name; files without the column still import.
+OPTIONAL_COLUMNS = ["nama_ibu"]
 logger = logging.getLogger("kependudukan.impor")
 STALE_AFTER = timedelta(hours=1)
 BATCH = 5_000
@@ -93,9 +95,12 @@ def check_row(row: dict[str, str], tenant_kode: str) -> tuple[tuple[Any, ...] | 
     kode = (row.get("kode_wilayah") or "").strip()
     if problem := validasi.desa_problem(kode, tenant_kode):
         reasons.append(problem)
+    nama_ibu = (row.get("nama_ibu") or "").strip() or None
+    if nama_ibu is not None and len(nama_ibu) > 200:
+        reasons.append("nama_ibu terlalu panjang (maks. 200 huruf)")
     if reasons:
         return None, reasons
-    return (nik, no_kk, nama, tempat, lahir, sex, alamat, rt, rw, kode), []
+    return (nik, no_kk, nama, tempat, lahir, sex, alamat, rt, rw, kode, nama_ibu), []
 
 
 def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -121,7 +126,16 @@ async def _write_batch(
         driver = raw.driver_connection
         assert driver is not None
         now = utcnow()
-        columns = ["id", "tenant_id", *COLUMNS, "status", "versi", "created_at", "updated_at"]
+        columns = [
+            "id",
+            "tenant_id",
+            *COLUMNS,
+            *OPTIONAL_COLUMNS,
+            "status",
+            "versi",
+            "created_at",
+            "updated_at",
+        ]
         copy_sql = f"COPY penduduk_staging ({', '.join(columns)}) FROM STDIN"
         async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for _, values in batch:

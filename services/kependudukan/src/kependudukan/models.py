@@ -6,7 +6,7 @@ from uuid import UUID
 
 from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry, timestamp_column
 from puja_kit.workflow import PermohonanBase, RiwayatBase
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -31,9 +31,38 @@ class Penduduk(IdModel, TenantModel, TimestampedModel, Base, table=True):
     rt: str | None = Field(default=None, max_length=3)
     rw: str | None = Field(default=None, max_length=3)
     kode_wilayah: str = Field(max_length=13)  # desa/kelurahan
+    # Never shown to citizens: with the KK number it proves that a NIK is one's own (it is not on a KTP).
+    nama_ibu: str | None = Field(default=None, max_length=200)
     status: str = Field(default="HIDUP", max_length=12)  # HIDUP | MENINGGAL | PINDAH
     tanggal_meninggal: date | None = None
     versi: int = 1
+
+
+class VerifikasiNik(IdModel, TenantModel, TimestampedModel, Base, table=True):
+    """A citizen account's proof that its NIK is the holder's own, and the attempts towards it."""
+
+    __tablename__ = "verifikasi_nik"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "akun_id"),
+        # One account per NIK may hold the proof.
+        Index(
+            "uq_verifikasi_nik_terverifikasi",
+            "tenant_id",
+            "nik",
+            unique=True,
+            postgresql_where=text("terverifikasi_pada IS NOT NULL"),
+        ),
+    )
+
+    akun_id: UUID
+    nik: str = Field(max_length=16)
+    gagal: int = 0  # failed self-service attempts since the last lock
+    terkunci_sampai: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    kode_loket: str | None = Field(default=None, max_length=12)
+    kode_berlaku_sampai: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    terverifikasi_pada: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    metode: str | None = Field(default=None, max_length=10)  # MANDIRI | LOKET
+    petugas_id: UUID | None = None  # the operator who checked the KTP at the counter
 
 
 class Permohonan(PermohonanBase, Base, table=True):

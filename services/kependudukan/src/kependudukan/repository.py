@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from uuid import UUID
+
+from puja_kit.db import new_id
 from puja_kit.repository import RepositoryBase
 from sqlalchemy import or_
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from kependudukan.models import Dokumen, Impor, ImporDitolak, Penduduk, Permohonan, Riwayat
+from kependudukan.models import Dokumen, Impor, ImporDitolak, Penduduk, Permohonan, Riwayat, VerifikasiNik
 
 
 class PendudukRepository(RepositoryBase[Penduduk]):
@@ -105,3 +109,39 @@ class ImporDitolakRepository(RepositoryBase[ImporDitolak]):
             .where(col(ImporDitolak.impor_id) == impor_id)
             .order_by(col(ImporDitolak.baris))
         )
+
+
+class VerifikasiNikRepository(RepositoryBase[VerifikasiNik]):
+    model = VerifikasiNik
+
+    async def of_akun(self, akun_id: UUID, *, for_update: bool = False) -> VerifikasiNik | None:
+        stmt = self.base_statement().where(col(VerifikasiNik.akun_id) == akun_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def locked_for(self, akun_id: UUID, nik: str) -> VerifikasiNik:
+        """The account's row, created on first use and locked: concurrent attempts count one by one."""
+        assert self.tenant_id is not None
+        await self.session.execute(
+            insert(VerifikasiNik)
+            .values(id=new_id(), tenant_id=self.tenant_id, akun_id=akun_id, nik=nik)
+            .on_conflict_do_nothing(index_elements=["tenant_id", "akun_id"])
+        )
+        row = await self.of_akun(akun_id, for_update=True)
+        assert row is not None
+        return row
+
+    async def verified_nik(self, nik: str) -> VerifikasiNik | None:
+        stmt = self.base_statement().where(
+            col(VerifikasiNik.nik) == nik, col(VerifikasiNik.terverifikasi_pada).is_not(None)
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def by_counter_code(self, nik: str, kode: str) -> VerifikasiNik | None:
+        stmt = (
+            self.base_statement()
+            .where(col(VerifikasiNik.nik) == nik, col(VerifikasiNik.kode_loket) == kode)
+            .with_for_update()
+        )
+        return (await self.session.scalars(stmt)).first()

@@ -143,3 +143,34 @@ class ImporDitolakRead(BaseModel):
     baris: int
     nik: str | None
     alasan: str
+
+
+class VerifikasiMandiriIn(BaseModel):
+    """What a KTP does not show: the family card number and the mother's name as SIAK records them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    no_kk: str = Field(pattern=r"^\d{16}$", description="Nomor Kartu Keluarga (16 angka)")
+    nama_ibu: str = Field(min_length=2, max_length=200, description="Nama ibu kandung")
+
+
+class VerifikasiLoketIn(BaseModel):
+    """At the counter: the operator has seen the person and their KTP, and types the code they show."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: str = Field(pattern=r"^\d{16}$")
+    kode: str = Field(min_length=4, max_length=20, description="Kode loket dari aplikasi warga")
+
+
+class VerifikasiRead(BaseModel):
+    terverifikasi: bool
+    metode: str | None = None
+    terverifikasi_pada: datetime | None = None
+    sisa_percobaan: int
+    terkunci_sampai: datetime | None = None
+
+
+class KodeLoketRead(BaseModel):
+    kode: str
+    berlaku_sampai: datetime

@@ -20,11 +20,11 @@ from puja_kit.outbox import add_event
 from puja_kit.repository import PageParams
 from puja_kit.storage import Storage
 from puja_kit.tenancy import Tenant, ensure_staff, is_staff
-from puja_kit.workflow import PERMOHONAN, apply_transition, assign_number, is_overdue
+from puja_kit.workflow import PERMOHONAN, apply_transition, assign_number, is_overdue, visible_to
 from puja_kit.workflow.schemas import RiwayatRead
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kependudukan import validasi
+from kependudukan import validasi, verifikasi
 from kependudukan.models import Dokumen, Penduduk, Permohonan, Riwayat
 from kependudukan.repository import (
     DokumenRepository,
@@ -53,7 +53,8 @@ def _invalid(field: str, message: str) -> InvalidInput:
 async def _pemohon_record(session: AsyncSession, principal: Principal, tenant: Tenant) -> Penduduk:
     if not principal.has("warga") or not principal.nik:
         raise Forbidden("Permohonan diajukan oleh warga yang masuk dengan NIK.")
-    record = await PendudukRepository(session, tenant.kode).by_nik(principal.nik)
+    nik = await verifikasi.ensure_verified(session, principal, tenant=tenant)
+    record = await PendudukRepository(session, tenant.kode).by_nik(nik)
     if record is None:
         raise NotFound("NIK Anda belum tercatat sebagai penduduk daerah ini; hubungi Disdukcapil.")
     return record
@@ -168,7 +169,7 @@ async def _get_visible(
     # Changes lock the row (two operators clicking at once act one after the other); reads do not.
     obj = await (repo.get_for_update(permohonan_id) if for_update else repo.get(permohonan_id))
     # Someone else's application is "not found", not "forbidden": its existence is not revealed.
-    if obj is None or (obj.pemohon_id != principal.id and not is_staff(principal, tenant)):
+    if obj is None or not visible_to(principal, obj, tenant, PERMOHONAN):
         raise NotFound("Permohonan tidak ditemukan.")
     return obj
 
@@ -515,9 +516,10 @@ async def get_penduduk(session: AsyncSession, principal: Principal, *, tenant: T
         # UU 27/2022: staff access to a person's record is logged (the NIK masked, as in every log).
         logger.info("akses data penduduk %s oleh petugas %s", partial_mask("NIK", nik), principal.id)
         return record
-    own = principal.nik and await PendudukRepository(session, tenant.kode).by_nik(principal.nik)
-    if own and own.no_kk == record.no_kk:
-        return record
+    if principal.has("warga") and principal.nik:
+        own = await _pemohon_record(session, principal, tenant)
+        if own.no_kk == record.no_kk:
+            return record
     raise NotFound("Penduduk tidak ditemukan di daerah ini.")
 
 

@@ -12,13 +12,14 @@ from puja_kit.events.catalog import LayananSettings
 from puja_kit.testing.plugin import RunningService, enable_layanan
 from puja_kit.testing.tokens import TokenFactory, grant
 
-from kependudukan.demo import KELUARGA_DEMO
+from kependudukan.demo import IBU_KANDUNG, KELUARGA_DEMO
 
 KODE = "63.08"
 SLUG = "kab-hulu-sungai-utara"
 BASE = f"/api/kependudukan/v1/{SLUG}"
 AYAH, IBU, ANAK, KAKEK = (p["nik"] for p in KELUARGA_DEMO)
-TETANGGA = "6308054404880005"  # another family
+TETANGGA = "6308054404880005"  # another family; SIAK holds no mother's name for her
+NO_KK = "6308050101100001"
 PDF = b"%PDF-1.4\n% pindaian uji\n"
 
 
@@ -30,7 +31,7 @@ def family_rows() -> list[dict[str, str]]:
         "rw": "002",
         "kode_wilayah": "63.08.05.1001",
     }
-    rows = [{**p, **common, "no_kk": "6308050101100001"} for p in KELUARGA_DEMO]
+    rows = [{**p, **common, "no_kk": NO_KK, "nama_ibu": IBU_KANDUNG[p["nik"]]} for p in KELUARGA_DEMO]
     rows.append(
         {
             **common,

@@ -120,6 +120,14 @@ class PendudukBorn(PendudukChange):
     alamat: Alamat
 
 
+class NikVerified(Payload):
+    """A citizen account proved that its NIK is the holder's own (records matched, or at the counter)."""
+
+    akun_id: UUID
+    nik: str
+    metode: str  # MANDIRI (No. KK and mother's name matched) | LOKET (KTP checked by an operator)
+
+
 class IzinIssued(Payload):
     izin_id: UUID
     nomor_izin: str
@@ -167,6 +175,7 @@ CATALOG: dict[str, EventSpec] = {
         EventSpec("puja.kependudukan.penduduk.died", 1, PendudukDied),
         EventSpec("puja.kependudukan.penduduk.moved", 1, PendudukMoved),
         EventSpec("puja.kependudukan.penduduk.born", 1, PendudukBorn),
+        EventSpec("puja.kependudukan.nik.verified", 1, NikVerified),
         EventSpec("puja.perizinan.izin.issued", 1, IzinIssued),
         EventSpec("puja.perizinan.izin.revoked", 1, IzinRevoked),
         *(

@@ -41,7 +41,6 @@ class Infra:
     tokens: TokenFactory
     folder: Path
     _templates: dict[str, str] = field(default_factory=dict)
-    clones: list[str] = field(default_factory=list)
 
     def service_password(self, service: str) -> str:
         return f"{service}-test-pw"
@@ -59,13 +58,7 @@ class Infra:
         template = self.template_for(service)
         name = f"{service}_t{next(_counter)}"
         self.postgres.clone_database(template, name, owner=service)
-        self.clones.append(name)
         return self.postgres.url(service, self.service_password(service), name)
-
-    def drop_clones(self) -> None:
-        """A test's databases go when it ends, so a long suite does not fill a small disk."""
-        while self.clones:
-            self.postgres.drop_database(self.clones.pop())
 
     def settings_for(self, service: str, *, subject_prefix: str, **overrides: Any) -> BaseServiceSettings:
         module = importlib.import_module(f"{service}.settings")
@@ -96,13 +89,6 @@ def puja_infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
     finally:
         nats.stop()
         postgres.stop()
-
-
-@pytest.fixture(autouse=True)
-def _drop_test_databases(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "puja_infra" in request.fixturenames:
-        request.getfixturevalue("puja_infra").drop_clones()
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ class TokenFactory:
         sub: UUID | None = None,
         sid: UUID | None = None,
         nik: str | None = None,
+        nik_verified: bool = True,
         name: str = "Pengguna Uji",
         expires_in: timedelta = timedelta(minutes=15),
         **extra: Any,
@@ -52,7 +53,8 @@ class TokenFactory:
             "grants": list(grants),
             "iat": int(now.timestamp()),
             "exp": int((now + expires_in).timestamp()),
-            **({"nik": nik} if nik else {}),
+            # A citizen's NIK is taken as proved unless a test says otherwise (nik_verified=False).
+            **({"nik": nik, "nik_verified": nik_verified} if nik else {}),
             **extra,
         }
         return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})

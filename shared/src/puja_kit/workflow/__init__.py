@@ -1,6 +1,6 @@
 from puja_kit.workflow.machine import ADUAN, PERMOHONAN, Transition, TransitionNotAllowed, Workflow
 from puja_kit.workflow.models import PermohonanBase, RiwayatBase
-from puja_kit.workflow.service import apply_transition, assign_number, is_overdue, tracking_view
+from puja_kit.workflow.service import apply_transition, assign_number, is_overdue, tracking_view, visible_to
 
 __all__ = [
     "ADUAN",
@@ -14,4 +14,5 @@ __all__ = [
     "assign_number",
     "is_overdue",
     "tracking_view",
+    "visible_to",
 ]

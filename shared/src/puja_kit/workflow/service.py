@@ -15,7 +15,7 @@ from puja_kit.db import utcnow
 from puja_kit.errors import Forbidden, InvalidInput, NotFound
 from puja_kit.events.catalog import PermohonanStatusChanged
 from puja_kit.outbox import add_event
-from puja_kit.tenancy import Tenant
+from puja_kit.tenancy import Tenant, is_staff
 from puja_kit.workflow.machine import TransitionNotAllowed, Workflow
 from puja_kit.workflow.models import PermohonanBase, RiwayatBase
 from puja_kit.workflow.schemas import TimelineEntry, TrackingView
@@ -35,6 +35,14 @@ def actors_of(principal: Principal, obj: PermohonanBase, tenant: Tenant) -> set[
     if principal.has("admin_daerah", tenant=tenant.kode):
         actors.add("admin_daerah")
     return actors
+
+
+def visible_to(principal: Principal, obj: PermohonanBase, tenant: Tenant, workflow: Workflow) -> bool:
+    """The applicant sees their application; the region's staff see it once submitted. A draft is still
+    the citizen's own work, so for staff (as for anyone else) it does not exist yet."""
+    if principal.id == obj.pemohon_id:
+        return True
+    return obj.status != workflow.initial and is_staff(principal, tenant)
 
 
 def _role(actors: set[str]) -> str:

@@ -19,7 +19,8 @@ def warga_nik(principal: Principal) -> str:
         raise Forbidden("Pemesanan antrian hanya untuk akun warga.")
     if not principal.nik:
         raise Forbidden("Akun Anda belum terhubung dengan NIK; lengkapi profil akun terlebih dahulu.")
-    return principal.nik
+    # Bookings are made and seen by NIK: only for the NIK's proven holder.
+    return principal.ensure_own_nik()
 
 
 async def _scoped(session: AsyncSession, tenant_id: str) -> None:

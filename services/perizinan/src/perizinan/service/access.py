@@ -7,7 +7,8 @@ from uuid import UUID
 from puja_kit.auth import Principal
 from puja_kit.errors import NotFound
 from puja_kit.repository import set_tenant
-from puja_kit.tenancy import Tenant, is_staff
+from puja_kit.tenancy import Tenant
+from puja_kit.workflow import PERMOHONAN, visible_to
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from perizinan.models import Permohonan
@@ -15,8 +16,8 @@ from perizinan.repository import PermohonanRepository
 
 
 def _ensure_visible(principal: Principal, tenant: Tenant, obj: Permohonan) -> None:
-    """The applicant and the region's staff see an application; for anyone else it does not exist."""
-    if principal.id != obj.pemohon_id and not is_staff(principal, tenant):
+    """The applicant, and the region's staff once it is submitted; for anyone else it does not exist."""
+    if not visible_to(principal, obj, tenant, PERMOHONAN):
         raise NotFound(PermohonanRepository.not_found)
 
 

@@ -70,6 +70,7 @@ async def create_permohonan(
 ) -> PermohonanRead:
     if not principal.has("warga") or not principal.nik:
         raise Forbidden("Permohonan izin diajukan dari akun warga yang memiliki NIK.")
+    principal.ensure_own_nik()  # a permit is issued in the holder's name: the NIK must be theirs
     await _scope(session, tenant)
     jenis = await JenisIzinRepository(session, tenant.kode).get(data.jenis_izin_id)
     if jenis is None or not jenis.aktif:
