@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context, op
 from alembic.config import Config
@@ -52,6 +53,12 @@ async def current_revisions(engine: AsyncEngine) -> set[str]:
         return {row[0] for row in rows}
 
 
+def not_kit_object(obj: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    """The kit's own tables (and their indexes) come from create_kit_tables(), not from autogenerate."""
+    table = name if kind == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table not in KIT_TABLE_NAMES
+
+
 def run_env(target_metadata: MetaData) -> None:
     """The body of every service's migrations/env.py."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -66,10 +73,7 @@ def run_env(target_metadata: MetaData) -> None:
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
-            # The kit's own tables come from create_kit_tables(), not from autogenerate.
-            include_object=lambda obj, name, kind, reflected, compare_to: (
-                not (kind == "table" and name in KIT_TABLE_NAMES)
-            ),
+            include_object=not_kit_object,
         )
         with context.begin_transaction():
             context.run_migrations()
