@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from kependudukan.contoh import csv_text, rows
-from kependudukan.impor import COLUMNS, run_import
+from kependudukan.impor import COLUMNS, OPTIONAL_COLUMNS, run_import
 from kependudukan.models import Impor
 from puja_kit import migrations
 from puja_kit.catalog import load_catalog
@@ -59,7 +59,16 @@ async def baseline(url: str, path: Path) -> float:
             await conn.execute(text("CREATE TEMP TABLE staging (LIKE penduduk INCLUDING DEFAULTS)"))
             raw = await conn.get_raw_connection()
             driver = raw.driver_connection
-            columns = ["id", "tenant_id", *COLUMNS, "status", "versi", "created_at", "updated_at"]
+            columns = [
+                "id",
+                "tenant_id",
+                *COLUMNS,
+                *OPTIONAL_COLUMNS,
+                "status",
+                "versi",
+                "created_at",
+                "updated_at",
+            ]
             now = utcnow()
             async with (
                 driver.cursor() as cursor,
@@ -68,7 +77,15 @@ async def baseline(url: str, path: Path) -> float:
                 with path.open(encoding="utf-8", newline="") as handle:
                     for row in csv.DictReader(handle):
                         await copy.write_row(
-                            (new_id(), TENANT, *(row[c] or None for c in COLUMNS), "HIDUP", 1, now, now)
+                            (
+                                new_id(),
+                                TENANT,
+                                *(row[c] or None for c in [*COLUMNS, *OPTIONAL_COLUMNS]),
+                                "HIDUP",
+                                1,
+                                now,
+                                now,
+                            )
                         )
                         count += 1
             await conn.execute(text("INSERT INTO penduduk SELECT * FROM staging"))
