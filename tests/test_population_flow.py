@@ -179,6 +179,15 @@ async def test_changes_reach_kesehatan_and_perizinan_exactly_once_across_restart
             lambda path=path: address_in(gw, operator, path, "Jl. Basuki Rahmat No. 3"), timeout=15
         )
 
+    # The applicant hears of it in their account: approved and done, not their own submission.
+    async def notified() -> bool:
+        inbox = (await gw.get("/api/akun/v1/notifikasi", headers=warga)).json()
+        return [n["status"] for n in inbox["items"] if n["permohonan_id"] == pid][:1] == ["SELESAI"]
+
+    await wait_until(notified, timeout=15)
+    inbox = (await gw.get("/api/akun/v1/notifikasi", headers=warga)).json()
+    assert "DIAJUKAN" not in {n["status"] for n in inbox["items"] if n["permohonan_id"] == pid}
+
     # 2. The consumers stop; a stream of changes and a death happens meanwhile.
     platform.stop_service("kesehatan")
     platform.stop_service("perizinan")

@@ -15,6 +15,7 @@ from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
 from puja_kit.events.catalog import (
     NikVerified,
     PendudukDied,
+    PermohonanStatusChanged,
     SesiRevoked,
     TenantLayananDisabled,
     TenantUpdated,
@@ -213,3 +214,71 @@ async def test_a_proved_nik_marks_the_account_and_its_next_tokens(akun: AkunDriv
     assert claims["nik_verified"] is True
     other_tokens = await akun.login(akun.NIK_2)
     assert (await akun.me(other_tokens["access_token"])).json()["nik_terverifikasi"] is False
+
+
+async def test_status_changes_become_the_applicants_notifications(akun: AkunDriver) -> None:
+    siti = UUID((await akun.register()).json()["id"])
+    budi = UUID((await akun.register(nik=akun.NIK_2, email="budi@example.com")).json()["id"])
+    permohonan = UUID("0192f000-0000-7000-8000-0000000000aa")
+
+    def change(layanan: str, nomor: str, dari: str, ke: str, aksi: str, pemohon: UUID) -> tuple[str, Any]:
+        return (
+            f"puja.{layanan}.permohonan.status_changed",
+            PermohonanStatusChanged(
+                permohonan_id=permohonan,
+                nomor=nomor,
+                dari=dari,
+                ke=ke,
+                aksi=aksi,
+                pemohon_id=pemohon,
+                sla_jatuh_tempo=None,
+            ),
+        )
+
+    changes = [
+        change("kependudukan", "KDK-2345-6789", "DRAF", "DIAJUKAN", "ajukan", siti),  # her own step
+        change("kependudukan", "KDK-2345-6789", "VERIFIKASI", "PERLU_PERBAIKAN", "minta_perbaikan", siti),
+        change("perizinan", "IZN-7K3M-9Q2X", "DIPROSES", "SELESAI", "selesaikan", siti),
+        change("perizinan", "IZN-AAAA-BBBB", "VERIFIKASI", "DITOLAK", "tolak", budi),
+    ]
+    for event_type, data in changes:
+        await publish(akun.bus, event_type, data, tenant=HSU)
+
+    tokens = await akun.login(akun.NIK)
+    headers = akun.bearer(tokens["access_token"])
+
+    async def arrived() -> dict[str, Any]:
+        body: dict[str, Any] = (await akun.client.get("/api/akun/v1/notifikasi", headers=headers)).json()
+        assert body["total"] == 2
+        return body
+
+    inbox = await akun.eventually(arrived)
+    assert inbox["belum_dibaca"] == 2
+    assert [(n["layanan"], n["nomor"], n["status"]) for n in inbox["items"]] == [
+        ("perizinan", "IZN-7K3M-9Q2X", "SELESAI"),
+        ("kependudukan", "KDK-2345-6789", "PERLU_PERBAIKAN"),
+    ]
+    assert "catatan petugas" in inbox["items"][1]["pesan"]
+
+    theirs = await akun.login(akun.NIK_2)
+    budi_headers = akun.bearer(theirs["access_token"])
+    budi_inbox = (await akun.client.get("/api/akun/v1/notifikasi", headers=budi_headers)).json()
+    assert [n["nomor"] for n in budi_inbox["items"]] == ["IZN-AAAA-BBBB"]
+    not_his = await akun.client.post(
+        f"/api/akun/v1/notifikasi/{inbox['items'][0]['id']}/dibaca", headers=budi_headers
+    )
+    assert not_his.status_code == 404
+
+    read = await akun.client.post(
+        f"/api/akun/v1/notifikasi/{inbox['items'][1]['id']}/dibaca", headers=headers
+    )
+    assert read.status_code == 204
+    assert (await akun.client.get("/api/akun/v1/notifikasi", headers=headers)).json()["belum_dibaca"] == 1
+    assert (
+        await akun.client.post("/api/akun/v1/notifikasi/dibaca-semua", headers=headers)
+    ).status_code == 204
+    assert (await akun.client.get("/api/akun/v1/notifikasi", headers=headers)).json()["belum_dibaca"] == 0
+    assert (await akun.client.get("/api/akun/v1/notifikasi", headers=budi_headers)).json()[
+        "belum_dibaca"
+    ] == 1
+    assert (await akun.client.get("/api/akun/v1/notifikasi")).status_code == 401

@@ -11,11 +11,12 @@ from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import Page, PageDep
 from puja_kit.tenancy import TenantCache
 
-from akun import service
+from akun import notifikasi, service
 from akun.schemas import (
     AkunRead,
     Jwks,
     LoginIn,
+    NotifikasiPage,
     RefreshIn,
     RegisterIn,
     SigningKeyRotated,
@@ -82,6 +83,26 @@ async def logout(session: SessionDep, principal: PrincipalDep) -> Response:
 async def me(session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep) -> AkunRead:
     """Profil dan hak akses akun yang sedang masuk."""
     return await service.me(session, principal, runtime=runtime)
+
+
+@router.get("/notifikasi", response_model=NotifikasiPage)
+async def my_notifications(session: SessionDep, principal: PrincipalDep, page: PageDep) -> NotifikasiPage:
+    """Kabar tentang permohonan saya di semua layanan, terbaru lebih dulu."""
+    return await notifikasi.list_own(session, principal.id, page)
+
+
+@router.post("/notifikasi/dibaca-semua", status_code=204)
+async def mark_all_read(session: SessionDep, principal: PrincipalDep) -> Response:
+    """Menandai semua notifikasi saya sudah dibaca."""
+    await notifikasi.mark_read(session, principal.id)
+    return Response(status_code=204)
+
+
+@router.post("/notifikasi/{notifikasi_id}/dibaca", status_code=204)
+async def mark_read(notifikasi_id: UUID, session: SessionDep, principal: PrincipalDep) -> Response:
+    """Menandai satu notifikasi saya sudah dibaca."""
+    await notifikasi.mark_read(session, principal.id, notifikasi_id)
+    return Response(status_code=204)
 
 
 @router.get("/.well-known/jwks.json", response_model=Jwks)

@@ -6,6 +6,7 @@ import akun
 from akun.api import router
 from akun.events import nik_verified_consumer, penduduk_died_consumer
 from akun.keys import AkunTokenVerifier
+from akun.notifikasi import status_changed_consumers
 from akun.service import Runtime
 from akun.settings import Settings
 
@@ -29,6 +30,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
         migrations_path=migrations_path_of(akun.__file__),
         uses_tenants=True,
-        consumers=[penduduk_died_consumer(runtime), nik_verified_consumer(runtime)],
+        consumers=[
+            penduduk_died_consumer(runtime),
+            nik_verified_consumer(runtime),
+            *status_changed_consumers(),
+        ],
         on_startup=[start_akun],
     )

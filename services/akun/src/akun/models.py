@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from puja_kit.db import IdModel, TimestampedModel, service_registry, timestamp_column
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -84,3 +84,21 @@ class SigningKey(Base, table=True):
     private_key_sealed: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp_column()
     retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+
+
+class Notifikasi(IdModel, Base, table=True):
+    """A message to a citizen about their application, from the layanan's status_changed events."""
+
+    __tablename__ = "notifikasi"
+    __table_args__ = (Index("ix_notifikasi_akun_id_dibuat", "akun_id", "dibuat"),)
+
+    akun_id: UUID = Field(foreign_key="akun.id", ondelete="CASCADE")
+    tenant_id: str = Field(max_length=13)
+    layanan: str = Field(max_length=40)
+    permohonan_id: UUID
+    nomor: str = Field(max_length=40)
+    status: str = Field(max_length=30)
+    judul: str = Field(max_length=200)
+    pesan: str = Field(max_length=300)
+    dibuat: datetime = Field(sa_type=DateTime(timezone=True))
+    dibaca_pada: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -181,3 +181,25 @@ class SigningKeyRotated(BaseModel):
 
 class Jwks(BaseModel):
     keys: list[dict[str, str]]
+
+
+class NotifikasiRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    layanan: str
+    permohonan_id: UUID
+    nomor: str
+    status: str
+    judul: str
+    pesan: str
+    dibuat: datetime
+    dibaca_pada: datetime | None
+
+
+class NotifikasiPage(BaseModel):
+    items: list[NotifikasiRead]
+    total: int
+    belum_dibaca: int
+    page: int
+    size: int

@@ -1,0 +1,105 @@
+"""Citizens hear about their applications: every layanan's `permohonan.status_changed` becomes a message
+in the applicant's account, except for the steps the applicant took themselves."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from puja_kit.db import utcnow
+from puja_kit.errors import NotFound
+from puja_kit.events.catalog import PERMOHONAN_LAYANAN, PermohonanStatusChanged
+from puja_kit.events.consumer import Consumer
+from puja_kit.events.envelope import Event
+from puja_kit.repository import PageParams
+from puja_kit.workflow import PERMOHONAN
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+from sqlmodel import col
+
+from akun.models import Akun, Notifikasi
+from akun.schemas import NotifikasiPage, NotifikasiRead
+
+# What the applicant can do next, by the status their application reached.
+NEXT_STEP = {
+    "VERIFIKASI": "Petugas sedang memeriksa permohonan Anda.",
+    "PERLU_PERBAIKAN": "Buka permohonan untuk membaca catatan petugas, lalu perbaiki dan ajukan ulang.",
+    "DIPROSES": "Permohonan Anda sedang diproses.",
+    "SELESAI": "Permohonan Anda selesai.",
+    "DITOLAK": "Permohonan Anda ditolak; alasannya ada di riwayat permohonan.",
+    "DIBATALKAN": "Permohonan Anda dibatalkan.",
+}
+
+
+def _applicants_own(aksi: str) -> bool:
+    transition = PERMOHONAN.transitions.get(aksi)
+    return transition is not None and transition.actors == frozenset({"pemohon"})
+
+
+def status_changed_consumers() -> list[Consumer]:
+    """One durable consumer per layanan that runs the Permohonan workflow."""
+
+    def for_layanan(layanan: str) -> Consumer:
+        async def handle(session: AsyncSession, event: Event) -> None:
+            data = event.data
+            assert isinstance(data, PermohonanStatusChanged)
+            if _applicants_own(data.aksi) or await session.get(Akun, data.pemohon_id) is None:
+                return
+            label = PERMOHONAN.states.get(data.ke, data.ke)
+            session.add(
+                Notifikasi(
+                    akun_id=data.pemohon_id,
+                    tenant_id=event.tenant or "",
+                    layanan=layanan,
+                    permohonan_id=data.permohonan_id,
+                    nomor=data.nomor,
+                    status=data.ke,
+                    judul=f"Permohonan {data.nomor}: {label}",
+                    pesan=NEXT_STEP.get(data.ke, f"Status permohonan Anda kini: {label}."),
+                    dibuat=event.time,
+                )
+            )
+
+        return Consumer(f"status_{layanan}", f"puja.{layanan}.permohonan.status_changed", handle)
+
+    return [for_layanan(layanan) for layanan in PERMOHONAN_LAYANAN]
+
+
+def _own(akun_id: UUID) -> Select[tuple[Notifikasi]]:
+    return select(Notifikasi).where(col(Notifikasi.akun_id) == akun_id)
+
+
+async def list_own(session: AsyncSession, akun_id: UUID, page: PageParams) -> NotifikasiPage:
+    total = await session.scalar(select(func.count()).where(col(Notifikasi.akun_id) == akun_id))
+    unread = await session.scalar(
+        select(func.count()).where(col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None))
+    )
+    rows = await session.scalars(
+        _own(akun_id)
+        .order_by(col(Notifikasi.dibuat).desc(), col(Notifikasi.id).desc())
+        .offset(page.offset)
+        .limit(page.size)
+    )
+    return NotifikasiPage(
+        items=[NotifikasiRead.model_validate(r) for r in rows],
+        total=int(total or 0),
+        belum_dibaca=int(unread or 0),
+        page=page.page,
+        size=page.size,
+    )
+
+
+async def mark_read(session: AsyncSession, akun_id: UUID, notifikasi_id: UUID | None = None) -> None:
+    """One of the account's messages (another's is "not found"), or all of them."""
+    stmt = (
+        update(Notifikasi)
+        .where(col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None))
+        .values(dibaca_pada=utcnow())
+    )
+    if notifikasi_id is None:
+        await session.execute(stmt)
+        return
+    found = await session.scalar(_own(akun_id).where(col(Notifikasi.id) == notifikasi_id))
+    if found is None:
+        raise NotFound("Notifikasi tidak ditemukan.")
+    await session.execute(stmt.where(col(Notifikasi.id) == notifikasi_id))
