@@ -15,7 +15,6 @@ import contextlib
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ import pytest
 import yaml
 from puja_kit import deploy, gateway
 from puja_kit.catalog import Catalog, ServiceEntry, load_catalog
+from puja_kit.infra import free_port
 
 CATALOG: Catalog = load_catalog()
 ROOT = CATALOG.root
@@ -321,12 +321,6 @@ def _traefik_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class _Upstream(BaseHTTPRequestHandler):
     """Answers like a service: /healthz and /api/<prefix>/... with 200 and the path it saw."""
 
@@ -369,7 +363,7 @@ def upstream() -> Iterator[str]:
 @pytest.fixture
 def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
     """A fresh Traefik (fresh rate-limit buckets) with the production middlewares, in front of `upstream`."""
-    port = _free_port()
+    port = free_port()
     dynamic = tmp_path / "dynamic.yml"
     static = tmp_path / "traefik.yml"
     gateway.write_yaml(dynamic, gateway.render_dynamic(CATALOG, lambda entry: upstream))
