@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -78,6 +80,30 @@ class NikBelumTerverifikasi(Forbidden):
             "kependudukan daerah Anda, atau datang ke loket Disdukcapil membawa KTP. Setelah itu perbarui "
             "token Anda (refresh)."
         )
+
+
+class Terkunci(DomainError):
+    """Too many failed attempts: 423 with Retry-After until the lock ends. Subclasses say what is locked."""
+
+    status_code = 423
+    code = "terkunci"
+    title = "Terkunci sementara"
+
+    def __init__(self, until: datetime, *, keep_changes: bool = False) -> None:
+        seconds = max(1, math.ceil((until - datetime.now(UTC)).total_seconds()))
+        super().__init__(
+            self.message(seconds), headers={"Retry-After": str(seconds)}, keep_changes=keep_changes
+        )
+
+    @staticmethod
+    def wait(seconds: int) -> str:
+        """How long, as a person would say it."""
+        return (
+            f"{math.ceil(seconds / 60)} menit" if seconds <= 2 * 3600 else f"{math.ceil(seconds / 3600)} jam"
+        )
+
+    def message(self, seconds: int) -> str:
+        return f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {self.wait(seconds)}."
 
 
 class InvalidInput(DomainError):

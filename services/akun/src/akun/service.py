@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from lokal import normalize_phone, partial_mask
 from puja_kit.auth import Grant, Principal
 from puja_kit.db import new_id, utcnow
-from puja_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from puja_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Terkunci
 from puja_kit.events.catalog import SesiRevoked
 from puja_kit.outbox import add_event
 from puja_kit.repository import PageParams
@@ -67,18 +66,12 @@ class LoginGagal(DomainError):
         )
 
 
-class AkunTerkunci(DomainError):
-    status_code = 423
+class AkunTerkunci(Terkunci):
     code = "akun_terkunci"
     title = "Akun terkunci sementara"
 
-    def __init__(self, locked_until: datetime, *, keep_changes: bool = False) -> None:
-        seconds = max(1, math.ceil((locked_until - utcnow()).total_seconds()))
-        super().__init__(
-            f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {math.ceil(seconds / 60)} menit.",
-            headers={"Retry-After": str(seconds)},
-            keep_changes=keep_changes,
-        )
+    def message(self, seconds: int) -> str:
+        return f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {self.wait(seconds)}."
 
 
 class AkunNonaktif(DomainError):

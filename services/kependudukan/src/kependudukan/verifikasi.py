@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import math
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from datetime import datetime, timedelta
 from lokal import partial_mask
 from puja_kit.auth import Principal
 from puja_kit.db import utcnow
-from puja_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NikBelumTerverifikasi, NotFound
+from puja_kit.errors import Conflict, Forbidden, InvalidInput, NikBelumTerverifikasi, NotFound, Terkunci
 from puja_kit.events.catalog import NikVerified
 from puja_kit.outbox import add_event
 from puja_kit.tenancy import Tenant, ensure_staff
@@ -36,18 +35,14 @@ CODE_VALID = timedelta(hours=24)
 logger = logging.getLogger("kependudukan.verifikasi")
 
 
-class VerifikasiTerkunci(DomainError):
-    status_code = 423
+class VerifikasiTerkunci(Terkunci):
     code = "verifikasi_terkunci"
     title = "Verifikasi NIK terkunci sementara"
 
-    def __init__(self, until: datetime, *, keep_changes: bool = False) -> None:
-        seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
-        super().__init__(
-            f"Terlalu banyak percobaan yang tidak cocok. Coba lagi dalam {math.ceil(seconds / 3600)} jam, "
-            "atau datang ke loket Disdukcapil membawa KTP.",
-            headers={"Retry-After": str(seconds)},
-            keep_changes=keep_changes,
+    def message(self, seconds: int) -> str:
+        return (
+            f"Terlalu banyak percobaan yang tidak cocok. Coba lagi dalam {self.wait(seconds)}, "
+            "atau datang ke loket Disdukcapil membawa KTP."
         )
 
 
