@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from kependudukan.models import Penduduk
 from kependudukan.testing import AYAH, BASE, IBU, KAKEK, KODE, NO_KK, TETANGGA, Region
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.tokens import grant
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlmodel import col
 
 AKUN_AYAH = UUID("0192f000-0000-7000-8000-000000000001")
 AKUN_LAIN = UUID("0192f000-0000-7000-8000-000000000002")
@@ -119,6 +121,16 @@ async def test_the_counter_proves_it_with_the_code_from_the_app(region: Region) 
     )
     assert cannot.status_code == 422
     assert "loket" in cannot.json()["detail"]
+
+    # Nor does a placeholder where the name should be: "-" must not be matched by "--".
+    async with region.svc.sessionmaker() as session, session.begin():
+        await session.execute(update(Penduduk).where(col(Penduduk.nik) == TETANGGA).values(nama_ibu="-"))
+    placeholder = await region.client.post(
+        f"{BASE}/verifikasi-nik", json={"no_kk": "6308050101100099", "nama_ibu": "--"}, headers=citizen
+    )
+    assert placeholder.status_code == 422
+    assert "loket" in placeholder.json()["detail"]
+    assert (await region.client.get(f"{BASE}/verifikasi-nik", headers=citizen)).json()["sisa_percobaan"] == 5
 
     issued = await region.client.post(f"{BASE}/verifikasi-nik/kode-loket", headers=citizen)
     assert issued.status_code == 201

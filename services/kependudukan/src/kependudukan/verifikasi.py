@@ -131,11 +131,13 @@ async def verify_self(
         if row.terkunci_sampai > now:
             raise VerifikasiTerkunci(row.terkunci_sampai)
         row.gagal, row.terkunci_sampai = 0, None  # an expired lock starts a fresh count
-    if record.nama_ibu is None:
+    # Records without the name, or with a placeholder such as "-", cannot prove anything.
+    expected = _normal(record.nama_ibu or "")
+    if len(expected.replace(" ", "")) < 2:
         raise InvalidInput(
             "Nama ibu kandung Anda belum ada dalam catatan daerah ini: verifikasi di loket Disdukcapil."
         )
-    matches = _same(record.no_kk, data.no_kk) & _same(_normal(record.nama_ibu), _normal(data.nama_ibu))
+    matches = _same(record.no_kk, data.no_kk) & _same(expected, _normal(data.nama_ibu))
     if not matches:
         row.gagal += 1
         if row.gagal >= MAX_ATTEMPTS:
