@@ -12,12 +12,10 @@ from puja_kit.events.consumer import Consumer
 from puja_kit.events.envelope import Event
 from puja_kit.repository import PageParams
 from puja_kit.workflow import PERMOHONAN
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
-from sqlmodel import col
 
 from akun.models import Akun, Notifikasi
+from akun.repository import NotifikasiRepository
 from akun.schemas import NotifikasiPage, NotifikasiRead
 
 # What the applicant can do next, by the status their application reached.
@@ -65,25 +63,13 @@ def status_changed_consumers() -> list[Consumer]:
     return [for_layanan(layanan) for layanan in PERMOHONAN_LAYANAN]
 
 
-def _own(akun_id: UUID) -> Select[tuple[Notifikasi]]:
-    return select(Notifikasi).where(col(Notifikasi.akun_id) == akun_id)
-
-
 async def list_own(session: AsyncSession, akun_id: UUID, page: PageParams) -> NotifikasiPage:
-    total = await session.scalar(select(func.count()).where(col(Notifikasi.akun_id) == akun_id))
-    unread = await session.scalar(
-        select(func.count()).where(col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None))
-    )
-    rows = await session.scalars(
-        _own(akun_id)
-        .order_by(col(Notifikasi.dibuat).desc(), col(Notifikasi.id).desc())
-        .offset(page.offset)
-        .limit(page.size)
-    )
+    repo = NotifikasiRepository(session)
+    rows, total = await repo.paginate(repo.of_akun(akun_id), page)
     return NotifikasiPage(
         items=[NotifikasiRead.model_validate(r) for r in rows],
-        total=int(total or 0),
-        belum_dibaca=int(unread or 0),
+        total=total,
+        belum_dibaca=await repo.unread(akun_id),
         page=page.page,
         size=page.size,
     )
@@ -91,15 +77,9 @@ async def list_own(session: AsyncSession, akun_id: UUID, page: PageParams) -> No
 
 async def mark_read(session: AsyncSession, akun_id: UUID, notifikasi_id: UUID | None = None) -> None:
     """One of the account's messages (another's is "not found"), or all of them."""
-    stmt = (
-        update(Notifikasi)
-        .where(col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None))
-        .values(dibaca_pada=utcnow())
-    )
-    if notifikasi_id is None:
-        await session.execute(stmt)
-        return
-    found = await session.scalar(_own(akun_id).where(col(Notifikasi.id) == notifikasi_id))
-    if found is None:
-        raise NotFound("Notifikasi tidak ditemukan.")
-    await session.execute(stmt.where(col(Notifikasi.id) == notifikasi_id))
+    repo = NotifikasiRepository(session)
+    if notifikasi_id is not None:
+        found = await repo.get(notifikasi_id)
+        if found is None or found.akun_id != akun_id:
+            raise NotFound(repo.not_found)
+    await repo.mark_read(akun_id, utcnow(), notifikasi_id)

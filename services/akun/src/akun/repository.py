@@ -5,11 +5,11 @@ from datetime import datetime
 from uuid import UUID
 
 from puja_kit.repository import RepositoryBase
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from akun.models import Akun, HakAkses, RetiredRefreshToken, Sesi, SigningKey
+from akun.models import Akun, HakAkses, Notifikasi, RetiredRefreshToken, Sesi, SigningKey
 
 
 class AkunRepository(RepositoryBase[Akun]):
@@ -142,3 +142,29 @@ class SigningKeyRepository(RepositoryBase[SigningKey]):
     async def published_by_kid(self, kid: str, *, retired_since: datetime) -> SigningKey | None:
         stmt = self._published(retired_since).where(col(SigningKey.kid) == kid)
         return (await self.session.scalars(stmt)).first()
+
+
+class NotifikasiRepository(RepositoryBase[Notifikasi]):
+    model = Notifikasi
+    not_found = "Notifikasi tidak ditemukan."
+
+    def of_akun(self, akun_id: UUID) -> Select[tuple[Notifikasi]]:
+        return (
+            self.base_statement()
+            .where(col(Notifikasi.akun_id) == akun_id)
+            .order_by(col(Notifikasi.dibuat).desc(), col(Notifikasi.id).desc())
+        )
+
+    async def unread(self, akun_id: UUID) -> int:
+        stmt = select(func.count()).where(
+            col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None)
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def mark_read(self, akun_id: UUID, at: datetime, notifikasi_id: UUID | None = None) -> None:
+        stmt = update(Notifikasi).where(
+            col(Notifikasi.akun_id) == akun_id, col(Notifikasi.dibaca_pada).is_(None)
+        )
+        if notifikasi_id is not None:
+            stmt = stmt.where(col(Notifikasi.id) == notifikasi_id)
+        await self.session.execute(stmt.values(dibaca_pada=at))
