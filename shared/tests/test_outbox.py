@@ -126,3 +126,21 @@ async def test_published_events_and_old_inbox_rows_are_pruned(
         inbox = {r.event_id for r in (await session.scalars(select(InboxEvent))).all()}
     assert remaining == {kept, unpublished}, "unpublished events are never pruned"
     assert inbox == {"baru"}
+
+
+async def test_a_relay_woken_as_it_is_cancelled_still_stops(kit_db: async_sessionmaker[AsyncSession]) -> None:
+    """A wake-up and a cancellation in the same turn of the loop: the relay must not swallow the
+    cancellation and run on after its service stopped (asyncio.wait_for does so on Python 3.11)."""
+    relay = OutboxRelay(kit_db, Bus("nats://127.0.0.1:1"), interval=30)
+    relay.start()
+    task = relay._task
+    assert task is not None
+    for _ in range(100):  # until it waits for a wake-up (its first pass found nothing to publish)
+        await asyncio.sleep(0.02)
+        if relay._wake._waiters:  # type: ignore[attr-defined]
+            break
+    relay.wake()
+    task.cancel()
+    await asyncio.wait([task], timeout=5)
+    assert task.done(), "the relay ran on after it was cancelled"
+    assert task.cancelled()

@@ -9,12 +9,19 @@ logger = logging.getLogger("puja_kit.tasks")
 
 
 async def cancel_tasks(tasks: list[asyncio.Task[None]], timeout: float = 5.0) -> None:
-    """Cancel background tasks and wait for them, but never let shutdown hang on one."""
-    for task in tasks:
-        task.cancel()
-    if not tasks:
-        return
-    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    """Cancel background tasks and wait for them, but never let shutdown hang on one.
+
+    Some client libraries (and asyncio.wait_for on Python 3.11) swallow a cancellation that arrives at
+    the wrong moment, and the task then waits on as if nothing happened: a task still running after a
+    moment is cancelled again.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    pending = set(tasks)
+    while pending and (left := deadline - loop.time()) > 0:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=min(0.5, left))
     for task in pending:
         logger.warning("tugas %s tidak berhenti dalam %ss", task.get_name(), timeout)
 

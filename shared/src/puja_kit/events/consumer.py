@@ -106,6 +106,7 @@ class ConsumerRunner:
                     try:
                         messages = await sub.fetch(batch=batch, timeout=2)
                     except (NatsTimeoutError, TimeoutError):
+                        raise_if_cancelling()  # nats-py may turn a cancellation into a timeout
                         batch = 1
                         continue
                     for msg in messages:

@@ -21,7 +21,7 @@ from puja_kit.bus import Bus, BusUnavailable, producer_of
 from puja_kit.db import transaction, utcnow
 from puja_kit.idempotency import IdempotencyRecord
 from puja_kit.outbox.models import InboxEvent, OutboxEvent
-from puja_kit.tasks import cancel_tasks
+from puja_kit.tasks import cancel_tasks, raise_if_cancelling
 
 logger = logging.getLogger("puja_kit.outbox")
 
@@ -75,10 +75,14 @@ class OutboxRelay:
             except Exception:
                 logger.exception("outbox relay gagal; dicoba lagi")
                 published = 0
+            raise_if_cancelling()
             if published >= self.batch_size:
                 continue
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation that arrives
+            # as the wake-up does, and the relay would then outlive its service.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                async with asyncio.timeout(self.interval):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def publish_pending(self) -> int:
