@@ -13,6 +13,7 @@ import jwt
 from puja_kit.auth import Grant, TokenVerifier
 from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
 from puja_kit.events.catalog import (
+    NikReleased,
     NikVerified,
     PendudukDied,
     PermohonanStatusChanged,
@@ -282,3 +283,65 @@ async def test_status_changes_become_the_applicants_notifications(akun: AkunDriv
         "belum_dibaca"
     ] == 1
     assert (await akun.client.get("/api/akun/v1/notifikasi")).status_code == 401
+
+
+async def test_a_nik_released_at_the_counter_leaves_the_account_that_never_proved_it(
+    akun: AkunDriver,
+) -> None:
+    squatter = (await akun.register(email="bukan.pemilik@example.com")).json()
+    tokens = await akun.login(akun.NIK)
+    assert (await akun.register(email="pemilik@example.com")).status_code == 409, "a NIK registers once"
+
+    await publish(
+        akun.bus,
+        "puja.kependudukan.nik.released",
+        NikReleased(nik=akun.NIK, alasan="KTP asli diperiksa di loket"),
+        tenant=HSU,
+    )
+
+    async def refused() -> None:
+        assert (await akun.me(tokens["access_token"])).status_code == 401
+
+    await akun.eventually(refused)  # its tokens carried the NIK: its sessions are over
+    relogin = await akun.login("bukan.pemilik@example.com")
+    me = (await akun.me(relogin["access_token"])).json()
+    assert me["id"] == squatter["id"], "the account itself is kept"
+    assert me["nik"] is None
+    assert "nik" not in jwt.decode(relogin["access_token"], options={"verify_signature": False})
+    nik_login = await akun.client.post(
+        "/api/akun/v1/login", json={"username": akun.NIK, "password": akun.PASSWORD}
+    )
+    assert nik_login.status_code == 401
+
+    # The holder registers it now, and once proved, a later release leaves it with them.
+    owner = (await akun.register(email="pemilik@example.com")).json()
+    await publish(
+        akun.bus,
+        "puja.kependudukan.nik.verified",
+        NikVerified(akun_id=UUID(owner["id"]), nik=akun.NIK, metode="LOKET"),
+        tenant=HSU,
+    )
+    owner_tokens = await akun.login(akun.NIK)
+
+    async def proved() -> None:
+        assert (await akun.me(owner_tokens["access_token"])).json()["nik_terverifikasi"] is True
+
+    await akun.eventually(proved)
+    marker = await akun.register(nik=akun.NIK_2, email="penanda@example.com")
+    assert marker.status_code == 201
+    marker_tokens = await akun.login(akun.NIK_2)
+    for nik in (akun.NIK, akun.NIK_2):  # one consumer, in order: once NIK_2 is released, NIK was handled
+        await publish(
+            akun.bus,
+            "puja.kependudukan.nik.released",
+            NikReleased(nik=nik, alasan="dilepas di loket"),
+            tenant=HSU,
+        )
+
+    async def marker_released() -> None:
+        assert (await akun.me(marker_tokens["access_token"])).status_code == 401
+
+    await akun.eventually(marker_released)
+    kept = await akun.me(owner_tokens["access_token"])
+    assert kept.status_code == 200
+    assert kept.json()["nik"] is not None, "a proved NIK stays with its holder"

@@ -194,3 +194,37 @@ async def test_bad_input_is_refused_in_indonesian(region: Region) -> None:
         f"{BASE}/verifikasi-nik", json={"no_kk": NO_KK, "nama_ibu": "Siti Aminah"}, headers=region.operator()
     )
     assert staff.status_code == 403
+
+
+async def test_the_counter_releases_a_nik_that_another_account_never_proved(region: Region) -> None:
+    body = {"nik": IBU, "alasan": "KTP asli diperiksa; akun lama bukan miliknya"}
+    for headers, status in (
+        (unproved(region, IBU), 403),
+        (region.tokens.headers(grant("operator", "63.11", "kependudukan")), 403),
+    ):
+        refused = await region.client.post(f"{BASE}/verifikasi-nik/lepas", json=body, headers=headers)
+        assert refused.status_code == status, refused.text
+    unknown = await region.client.post(
+        f"{BASE}/verifikasi-nik/lepas", json={**body, "nik": "6308014107900002"}, headers=region.operator()
+    )
+    assert unknown.status_code == 404
+    short = await region.client.post(
+        f"{BASE}/verifikasi-nik/lepas", json={**body, "alasan": "x"}, headers=region.operator()
+    )
+    assert short.status_code == 422
+
+    released = await region.client.post(f"{BASE}/verifikasi-nik/lepas", json=body, headers=region.operator())
+    assert released.status_code == 202
+    assert released.json() == {"nik": IBU, "status": "DILEPAS"}
+    async with region.svc.sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
+    [event] = [Event.from_bytes(r.body) for r in rows if r.type == "puja.kependudukan.nik.released"]
+    assert event.data.model_dump() == {"nik": IBU, "alasan": body["alasan"]}
+
+    # Once someone proved the NIK, the counter does not take it from them.
+    proved = await region.client.post(
+        f"{BASE}/verifikasi-nik", json={"no_kk": NO_KK, "nama_ibu": "Halimah"}, headers=unproved(region, IBU)
+    )
+    assert proved.status_code == 200
+    kept = await region.client.post(f"{BASE}/verifikasi-nik/lepas", json=body, headers=region.operator())
+    assert kept.status_code == 409

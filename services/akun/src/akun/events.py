@@ -1,9 +1,10 @@
-"""What akun hears from other services: a citizen's death closes their account; a proved NIK marks it."""
+"""What akun hears from other services: a citizen's death closes their account; a proved NIK marks it;
+a NIK released at the counter leaves the account that never proved it."""
 
 from __future__ import annotations
 
 from puja_kit.db import utcnow
-from puja_kit.events.catalog import NikVerified, PendudukDied
+from puja_kit.events.catalog import NikReleased, NikVerified, PendudukDied
 from puja_kit.events.consumer import Consumer
 from puja_kit.events.envelope import Event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,3 +46,22 @@ def nik_verified_consumer(runtime: Runtime) -> Consumer:
             session.add(akun)
 
     return Consumer("nik_verified", "puja.kependudukan.nik.verified", handle)
+
+
+def nik_released_consumer(runtime: Runtime) -> Consumer:
+    """The holder showed their KTP at the counter: the account that registered their NIK and never proved
+    it loses the NIK (nothing else) and its sessions, whose tokens carried it. A proved one is kept."""
+
+    async def handle(session: AsyncSession, event: Event) -> None:
+        data = event.data
+        assert isinstance(data, NikReleased)
+        found = await AkunRepository(session).by_nik_index(runtime.sealer.index(data.nik))
+        akun = await AkunRepository(session).for_update(found.id) if found is not None else None
+        if akun is None or akun.nik_terverifikasi_pada is not None:
+            return
+        akun.nik_index = akun.nik_sealed = None
+        session.add(akun)
+        for sesi in await SesiRepository(session).open_for_akun(akun.id, now=utcnow()):
+            await revoke_session(session, sesi)
+
+    return Consumer("nik_released", "puja.kependudukan.nik.released", handle)

@@ -4,7 +4,7 @@ from puja_kit.db import transaction
 
 import akun
 from akun.api import router
-from akun.events import nik_verified_consumer, penduduk_died_consumer
+from akun.events import nik_released_consumer, nik_verified_consumer, penduduk_died_consumer
 from akun.keys import AkunTokenVerifier
 from akun.notifikasi import status_changed_consumers
 from akun.service import Runtime
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         consumers=[
             penduduk_died_consumer(runtime),
             nik_verified_consumer(runtime),
+            nik_released_consumer(runtime),
             *status_changed_consumers(),
         ],
         on_startup=[start_akun],

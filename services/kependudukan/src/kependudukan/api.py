@@ -25,6 +25,8 @@ from kependudukan.schemas import (
     ImporDitolakRead,
     ImporRead,
     KodeLoketRead,
+    PelepasanNikIn,
+    PelepasanNikRead,
     PendudukRead,
     PermohonanCreate,
     PermohonanListItem,
@@ -209,6 +211,14 @@ async def verify_at_counter(
 ) -> VerifikasiRead:
     """Memverifikasi NIK warga di loket setelah KTP-nya diperiksa, dengan kode dari aplikasinya (petugas)."""
     return await verifikasi.verify_at_counter(session, principal, tenant=tenant, data=body)
+
+
+@router.post("/verifikasi-nik/lepas", response_model=PelepasanNikRead, status_code=202)
+async def release_at_counter(
+    tenant: TenantDep, body: PelepasanNikIn, session: SessionDep, principal: PrincipalDep
+) -> PelepasanNikRead:
+    """Melepas NIK dari akun lain yang belum terbukti, setelah KTP pemegangnya diperiksa di loket (petugas)."""
+    return await verifikasi.release_at_counter(session, principal, tenant=tenant, data=body)
 
 
 @router.get("/penduduk/saya", response_model=list[PendudukRead])

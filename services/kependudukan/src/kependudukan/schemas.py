@@ -174,3 +174,19 @@ class VerifikasiRead(BaseModel):
 class KodeLoketRead(BaseModel):
     kode: str
     berlaku_sampai: datetime
+
+
+class PelepasanNikIn(BaseModel):
+    """At the counter: the holder's KTP is checked and the account holding their NIK is not theirs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: str = Field(pattern=r"^\d{16}$")
+    alasan: str = Field(
+        min_length=5, max_length=300, description="Mengapa akun lama bukan milik pemegang NIK"
+    )
+
+
+class PelepasanNikRead(BaseModel):
+    nik: str
+    status: str = Field(description="DILEPAS: akun yang belum terbukti akan kehilangan NIK ini")

@@ -5,6 +5,10 @@ matching what a KTP does not show (the family card number and the mother's name 
 with a few attempts a day, or at the Disdukcapil counter: the app shows a short code, and the operator who
 has checked the KTP in person types it in. The proof is announced (`puja.kependudukan.nik.verified`):
 akun marks the account, and its next tokens say `nik_verified` to every other service.
+
+A NIK registers once. When someone else registered it first and never proved it, the holder goes to the
+counter: the operator checks the KTP and releases the NIK (`puja.kependudukan.nik.released`), akun takes
+it off that account and ends its sessions, and the holder registers and proves it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from lokal import partial_mask
 from puja_kit.auth import Principal
 from puja_kit.db import utcnow
 from puja_kit.errors import Conflict, Forbidden, InvalidInput, NikBelumTerverifikasi, NotFound, Terkunci
-from puja_kit.events.catalog import NikVerified
+from puja_kit.events.catalog import NikReleased, NikVerified
 from puja_kit.outbox import add_event
 from puja_kit.tenancy import Tenant, ensure_staff
 from puja_kit.workflow.tracking import ALPHABET
@@ -27,7 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kependudukan.models import Penduduk, VerifikasiNik
 from kependudukan.repository import PendudukRepository, VerifikasiNikRepository
-from kependudukan.schemas import KodeLoketRead, VerifikasiLoketIn, VerifikasiMandiriIn, VerifikasiRead
+from kependudukan.schemas import (
+    KodeLoketRead,
+    PelepasanNikIn,
+    PelepasanNikRead,
+    VerifikasiLoketIn,
+    VerifikasiMandiriIn,
+    VerifikasiRead,
+)
 
 MAX_ATTEMPTS = 5
 LOCK = timedelta(hours=24)
@@ -184,6 +195,32 @@ async def verify_at_counter(
     row.petugas_id = principal.id
     await _verified(session, tenant, row, "LOKET")
     return _read(row)
+
+
+async def release_at_counter(
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, data: PelepasanNikIn
+) -> PelepasanNikRead:
+    """The operator has checked the holder's KTP: an account that registered the NIK and never proved it
+    loses it. A proved NIK is never released this way."""
+    ensure_staff(principal, tenant)
+    await _record(session, tenant, data.nik)
+    if await VerifikasiNikRepository(session, tenant.kode).verified_nik(data.nik) is not None:
+        raise Conflict(
+            "NIK ini sudah dibuktikan oleh sebuah akun; akun yang sudah terbukti tidak dilepas di loket."
+        )
+    await add_event(
+        session,
+        "puja.kependudukan.nik.released",
+        NikReleased(nik=data.nik, alasan=data.alasan.strip()),
+        tenant=tenant.kode,
+        subject=data.nik,
+    )
+    logger.info(
+        "NIK %s dilepas dari akun yang belum terbukti oleh petugas %s",
+        partial_mask("NIK", data.nik),
+        principal.id,
+    )
+    return PelepasanNikRead(nik=data.nik, status="DILEPAS")
 
 
 async def ensure_verified(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> str:

@@ -128,6 +128,14 @@ class NikVerified(Payload):
     metode: str  # MANDIRI (No. KK and mother's name matched) | LOKET (KTP checked by an operator)
 
 
+class NikReleased(Payload):
+    """At the counter, a NIK's holder (KTP checked) showed that the account holding their NIK, never
+    proved, is not theirs: the NIK is taken off that account so that they can register it."""
+
+    nik: str
+    alasan: str
+
+
 class IzinIssued(Payload):
     izin_id: UUID
     nomor_izin: str
@@ -176,6 +184,7 @@ CATALOG: dict[str, EventSpec] = {
         EventSpec("puja.kependudukan.penduduk.moved", 1, PendudukMoved),
         EventSpec("puja.kependudukan.penduduk.born", 1, PendudukBorn),
         EventSpec("puja.kependudukan.nik.verified", 1, NikVerified),
+        EventSpec("puja.kependudukan.nik.released", 1, NikReleased),
         EventSpec("puja.perizinan.izin.issued", 1, IzinIssued),
         EventSpec("puja.perizinan.izin.revoked", 1, IzinRevoked),
         *(
