@@ -9,8 +9,9 @@ $(UV):
 	.tools/bin/pip install --quiet uv
 
 # Bytecode compiled once at install: services start in half the time, even where PYTHONDONTWRITEBYTECODE is set.
+# --all-packages: every workspace member (shared, services/*), so the root lists no service.
 install: $(UV)
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen --all-packages --compile-bytecode
 
 run: install
 	$(UV) run puja run
@@ -21,7 +22,7 @@ test: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy shared/src services/*/src
+	MYPYPATH=$(subst $(eval) ,:,$(wildcard shared/src services/*/src)) $(UV) run mypy shared/src services/*/src
 
 bench: install
 	$(UV) run python bench/bench_impor.py --rows 100000

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from puja_kit.app import BodyLimitMiddleware
 from puja_kit.errors import Conflict, install_error_handlers
+from puja_kit.infra import free_port
 from pydantic import BaseModel
 
 
@@ -96,6 +100,38 @@ async def test_a_bug_is_a_500_problem_without_internals() -> None:
     assert response.status_code == 500
     assert response.json()["title"] == "Terjadi kesalahan pada server"
     assert "bug" not in response.text
+
+
+async def test_after_a_bug_the_connection_serves_the_next_request() -> None:
+    """Under a real server: the gateway keeps its connections to a service open, and a connection closed
+    after a 500 made it answer the next request on it with 502."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(make_app(), host="127.0.0.1", port=port, log_level="critical"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        answers = []
+        for path in ("/rusak", "/tidak-ada"):
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+            await writer.drain()
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length")
+            )
+            await reader.readexactly(length)
+            answers.append(head.split(b"\r\n")[0])
+            await asyncio.sleep(0.1)  # the server closed at once when it did
+        writer.close()
+        assert answers == [b"HTTP/1.1 500 Internal Server Error", b"HTTP/1.1 404 Not Found"]
+    finally:
+        server.should_exit = True
+        await serving
 
 
 async def test_text_the_database_cannot_hold_is_a_422_not_a_500(kit_db) -> None:  # type: ignore[no-untyped-def]

@@ -19,18 +19,22 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from puja_kit.access import RegionResolver, publish_access
 from puja_kit.auth import TokenVerifier
 from puja_kit.bus import Bus
+from puja_kit.catalog import load_catalog
 from puja_kit.db import make_engine, make_sessionmaker
+from puja_kit.docs import install_docs
 from puja_kit.errors import TooLarge, install_error_handlers, problem
 from puja_kit.events.consumer import Consumer, ConsumerRunner
 from puja_kit.health import router as health_router
+from puja_kit.layanan import LAYANAN
 from puja_kit.migrations import heads
 from puja_kit.outbox.relay import OutboxRelay
 from puja_kit.settings import BaseServiceSettings
 from puja_kit.tasks import cancel_tasks
 from puja_kit.telemetry import setup_logging, setup_telemetry
-from puja_kit.tenancy import TENANT_CONSUMER, TenantCache
+from puja_kit.tenancy import TENANT_CONSUMER, TenantCache, resolve_any_region, resolve_layanan_region
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]
 
@@ -92,14 +96,22 @@ def migrations_path_of(package_file: str) -> Path:
 def create_service_app(
     settings: BaseServiceSettings,
     *,
-    prefix: str,
-    title: str,
     routers: Sequence[APIRouter],
-    migrations_path: Path,
     consumers: Sequence[Consumer] = (),
+    prefix: str | None = None,
+    title: str | None = None,
+    migrations_path: Path | None = None,
     uses_tenants: bool = True,
     on_startup: Sequence[StartupHook] = (),
+    region_resolver: RegionResolver | None = None,
 ) -> FastAPI:
+    """The service's app; prefix, title and migrations come from its catalog entry unless given."""
+    if prefix is None or title is None or migrations_path is None:
+        catalog = load_catalog()
+        entry = catalog.service(settings.service_name)
+        prefix = prefix or entry.prefix
+        title = title or entry.title
+        migrations_path = migrations_path or catalog.root / "services" / entry.name / "migrations"
     setup_logging(settings.log_level)
     setup_telemetry(settings.service_name, settings.otel_exporter_otlp_endpoint)
 
@@ -162,10 +174,16 @@ def create_service_app(
         title=title,
         lifespan=lifespan,
         openapi_url=f"/api/{prefix}/openapi.json",
-        docs_url=f"/api/{prefix}/docs",
+        docs_url=None,  # puja_kit.docs serves it, without a CDN
         redoc_url=None,
     )
+    # The layanan this app serves (None for the platform services), read by the tenant and access rules.
+    app.state.layanan = settings.service_name if settings.service_name in LAYANAN else None
+    app.state.region_resolver = region_resolver or (
+        resolve_layanan_region if app.state.layanan else resolve_any_region
+    )
     install_error_handlers(app)
+    install_docs(app, prefix=prefix, title=title)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(health_router)
     app.include_router(health_router, prefix=f"/api/{prefix}")
@@ -174,6 +192,8 @@ def create_service_app(
             # The first line of a route's docstring is its OpenAPI summary.
             if isinstance(route, APIRoute) and route.description and not route.summary:
                 route.summary = route.description.strip().splitlines()[0]
+    publish_access(routers)
+    for router in routers:
         app.include_router(router, prefix=f"/api/{prefix}/v1")
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

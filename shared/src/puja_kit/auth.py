@@ -242,14 +242,20 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def _optional_principal(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def verify_bearer(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Principal | None:
     if credentials is None:
         return None
     verifier: TokenVerifier = request.app.state.verifier
     return await verifier.verify(credentials.credentials)
+
+
+async def _optional_principal(request: Request, credentials: BearerDep) -> Principal | None:
+    return await verify_bearer(request, credentials)
 
 
 async def _principal(principal: Principal | None = Depends(_optional_principal)) -> Principal:

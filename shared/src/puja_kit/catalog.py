@@ -15,6 +15,8 @@ class ServiceEntry:
     prefix: str
     port: int
     module: str
+    title: str = ""
+    """The OpenAPI title (`Puja Indah — Kesehatan`); the app factory takes it from here."""
     demo: str | None = None
     consumes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -34,6 +36,12 @@ class Catalog:
     postgres_port: int
     nats_port: int
     services: tuple[ServiceEntry, ...]
+    max_body_mib: int
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The most one request may carry: the gateway's limit and the services' default."""
+        return self.max_body_mib * 1024 * 1024
 
     def service(self, name: str) -> ServiceEntry:
         for entry in self.services:
@@ -74,6 +82,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             prefix=spec["prefix"],
             port=int(spec["port"]),
             module=spec["module"],
+            title=spec.get("title", f"Puja Indah — {name}"),
             demo=spec.get("demo"),
             consumes=tuple(spec.get("consumes", [])),
         )
@@ -85,4 +94,5 @@ def load_catalog(path: Path | None = None) -> Catalog:
         postgres_port=int(platform.get("postgres_port", 55432)),
         nats_port=int(platform.get("nats_port", 14222)),
         services=services,
+        max_body_mib=int(platform["max_body_mib"]),
     )

@@ -1,9 +1,15 @@
-"""`puja`: run the platform locally, migrate or serve one service (the container entry point)."""
+"""`puja`: run the platform locally, migrate or serve one service (the container entry point), make a
+new layanan or a service's next migration."""
 
 from __future__ import annotations
 
 import importlib
+import os
+import secrets
+import shutil
 import signal
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated
@@ -89,6 +95,66 @@ def run(
     finally:
         typer.echo("Menghentikan semua proses ...")
         stack.stop()
+
+
+@app.command("new-layanan")
+def new_layanan(
+    name: Annotated[str, typer.Argument(help="Nama layanan dari puja_kit/layanan.py, mis. pariwisata")],
+    lock: Annotated[bool, typer.Option(help="Perbarui uv.lock dengan anggota baru")] = True,
+) -> None:
+    """Make services/<name>/ (a service that starts, migrates and passes its tests), its catalog entry,
+    and re-render the gateway, compose and k8s files."""
+    from puja_kit import scaffold
+
+    try:
+        written = scaffold.create(name)
+    except scaffold.ScaffoldError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for path in written:
+        typer.echo(f"ditulis: {path}")
+    root = load_catalog().root
+    if lock:
+        uv = os.environ.get("UV") or shutil.which("uv") or str(root / ".tools" / "bin" / "uv")
+        done = Path(uv).exists() and subprocess.run([uv, "lock", "--quiet"], cwd=root).returncode == 0
+        typer.echo(
+            "ditulis: uv.lock" if done else "uv.lock belum diperbarui: jalankan `uv lock`", err=not done
+        )
+    typer.echo(
+        f"\nLayanan {name} siap. Berikutnya:\n"
+        "  make install                      (uv sync --all-packages)\n"
+        f"  uv run pytest services/{name}\n"
+        f'  uv run puja revision {name} -m "..."   (setelah mengubah models.py)'
+    )
+
+
+@app.command()
+def revision(
+    service: str,
+    message: Annotated[str, typer.Option("-m", "--message", help="Judul revisi")],
+) -> None:
+    """Autogenerate the service's next migration against a throwaway Postgres migrated to head."""
+    from puja_kit.infra import Postgres, free_port
+
+    catalog = load_catalog()
+    if service not in {entry.name for entry in catalog.services}:
+        typer.echo(f"Layanan {service} tidak ada di catalog.toml.", err=True)
+        raise typer.Exit(1)
+    path = catalog.root / "services" / service / "migrations"
+    before = set((path / "versions").glob("*.py"))
+    with tempfile.TemporaryDirectory(prefix="puja-revision-") as folder:
+        postgres = Postgres(
+            Path(folder) / "pg", free_port(), log_path=Path(folder) / "postgres.log", fast_unsafe=True
+        )
+        try:
+            postgres.start()
+            url = postgres.ensure_database(service, secrets.token_urlsafe(16))
+            migrations.upgrade(path, url)
+            migrations.revision(path, url, message)
+        finally:
+            postgres.stop()
+    for created in sorted(set((path / "versions").glob("*.py")) - before):
+        typer.echo(f"ditulis: {created.relative_to(catalog.root)}")
 
 
 if __name__ == "__main__":

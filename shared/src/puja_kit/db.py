@@ -78,10 +78,24 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @asynccontextmanager
-async def transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A unit of work outside a request (consumers, jobs): commit on success, roll back on error."""
+async def transaction(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    tenant: str | None = None,
+    all_regions: bool = False,
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work outside a request (consumers, jobs): commit on success, roll back on error.
+
+    Region-owned rows are seen only inside `tenant`, or in every region with `all_regions=True`
+    (puja_kit.rls); with neither, the unit of work sees none of them."""
+    from puja_kit.rls import see_all_regions, set_tenant
+
     async with sessionmaker() as session:
         try:
+            if tenant is not None:
+                await set_tenant(session, tenant)
+            if all_regions:
+                await see_all_regions(session)
             yield session
             await session.commit()
         except BaseException as exc:

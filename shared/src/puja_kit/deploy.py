@@ -23,9 +23,9 @@ from puja_kit import gateway
 from puja_kit.catalog import Catalog, ServiceEntry, load_catalog
 from puja_kit.gateway import (
     HEALTH_PATH,
-    MIDDLEWARE_ORDER,
     READY_PATH,
     SERVICE_PORT,
+    SHARED_MIDDLEWARES,
     docker_upstream,
     host_name,
     route_rule,
@@ -40,6 +40,8 @@ NATS_URL = "nats://nats:4222"
 K8S_DIR = "deploy/k8s"
 K8S_NAMESPACE = "puja"
 K8S_ENTRYPOINT = "websecure"
+K8S_CHILD_ROUTES_SUFFIX = "-routes"
+"""The IngressRoute under a service's own, holding its retryable and send-once routes."""
 APP_UID = 10001
 """The non-root user of deploy/Dockerfile."""
 
@@ -363,6 +365,8 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
             "unhealthyPodEvictionPolicy": "AlwaysAllow",
         },
     }
+    # The service's router holds the shared middlewares; its children split retryable requests from the
+    # rest (puja_kit.gateway.child_routes), as in the file configuration.
     route = {
         "apiVersion": "traefik.io/v1alpha1",
         "kind": "IngressRoute",
@@ -373,18 +377,39 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
                 {
                     "kind": "Rule",
                     "match": route_rule(entry),
-                    "middlewares": [{"name": middleware} for middleware in MIDDLEWARE_ORDER],
-                    "services": [{"name": name, "port": "http"}],
+                    "middlewares": [{"name": middleware} for middleware in SHARED_MIDDLEWARES],
                 }
             ],
             # The certificate is the Traefik default TLS store's, set up with the cluster.
             "tls": {},
         },
     }
-    return [deployment, service, autoscaler, disruption_budget, route]
+    children = {
+        "apiVersion": "traefik.io/v1alpha1",
+        "kind": "IngressRoute",
+        "metadata": {**metadata, "name": f"{name}{K8S_CHILD_ROUTES_SUFFIX}"},
+        "spec": {
+            "parentRefs": [{"name": name}],
+            "routes": [
+                {
+                    "kind": "Rule",
+                    "match": child.rule,
+                    "priority": child.priority,
+                    **(
+                        {"middlewares": [{"name": middleware} for middleware in child.middlewares]}
+                        if child.middlewares
+                        else {}
+                    ),
+                    "services": [{"name": name, "port": "http"}],
+                }
+                for child in gateway.child_routes(entry)
+            ],
+        },
+    }
+    return [deployment, service, autoscaler, disruption_budget, route, children]
 
 
-def k8s_middlewares() -> list[dict[str, Any]]:
+def k8s_middlewares(catalog: Catalog) -> list[dict[str, Any]]:
     """The gateway's shared middlewares as Traefik Middleware resources (same specs as the file config)."""
     return [
         {
@@ -397,7 +422,7 @@ def k8s_middlewares() -> list[dict[str, Any]]:
             },
             "spec": spec,
         }
-        for name, spec in gateway.middlewares().items()
+        for name, spec in gateway.middlewares(catalog).items()
     ]
 
 
@@ -421,7 +446,7 @@ def render_k8s(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
                 },
             }
         ],
-        "gateway.yaml": k8s_middlewares(),
+        "gateway.yaml": k8s_middlewares(catalog),
     }
     for entry in catalog.services:
         files[k8s_service_file(entry)] = k8s_service_manifests(catalog, entry)
@@ -439,7 +464,7 @@ def render_k8s(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
 K8S_HEADER = """
 Before applying: NATS with JetStream (service `nats`, e.g. the official Helm chart) and PostgreSQL with one
 database and role per service (e.g. CloudNativePG) in namespace `puja`; an OpenTelemetry collector at
-`otel-collector:4318`; Traefik from its Helm chart with the kubernetescrd provider and entrypoint
+`otel-collector:4318`; Traefik 3.6+ from its Helm chart with the kubernetescrd provider and entrypoint
 `websecure`; and per service a Secret `<service>-secrets` with keys DATABASE_URL
 (postgresql+psycopg://<service>:<password>@<host>:5432/<service>) and SECRET_KEY. Set the image tags with
 `kustomize edit set image puja-indah/<service>=<registry>/puja-indah/<service>:<version>`.

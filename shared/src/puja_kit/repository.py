@@ -7,13 +7,14 @@ from uuid import UUID
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlmodel import SQLModel
 
 from puja_kit.errors import NotFound
+from puja_kit.rls import set_tenant
 
 M = TypeVar("M", bound=SQLModel)
 T = TypeVar("T")
@@ -45,9 +46,21 @@ class Page(BaseModel, Generic[T]):
     size: int
 
 
-async def set_tenant(session: AsyncSession, tenant_id: str) -> None:
-    """Row-level security, the second wall: policies admit only this tenant's rows in this transaction."""
-    await session.execute(text("SELECT set_config('puja.tenant_id', :t, true)"), {"t": tenant_id})
+LIKE_ESCAPE = "\\"
+"""The escape character of the patterns below: pass it as `.ilike(pattern, escape=LIKE_ESCAPE)`."""
+
+
+def contains_pattern(q: str) -> str:
+    """A LIKE pattern matching `q` anywhere, with `%`, `_` and the escape character taken literally.
+
+    Without escaping, a search for `%` or `_` would match every row.
+    """
+    escaped = (
+        q.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
 
 
 class RepositoryBase(Generic[M]):
@@ -70,11 +83,17 @@ class RepositoryBase(Generic[M]):
         if self.tenant_id is not None:
             await set_tenant(self.session, self.tenant_id)
 
-    async def get(self, id: UUID | str | Any) -> M | None:
-        pk = sa_inspect(self.model, raiseerr=True).primary_key[0]
-        return (await self.session.scalars(self.base_statement().where(pk == id))).first()
+    async def get(self, id: UUID | str | tuple[Any, ...] | Any) -> M | None:
+        """The row with this primary key; a composite key is given as a tuple in the columns' order."""
+        columns = sa_inspect(self.model, raiseerr=True).primary_key
+        values = id if isinstance(id, tuple) else (id,)
+        if len(values) != len(columns):
+            names = ", ".join(column.name for column in columns)
+            raise TypeError(f"kunci {self.model.__name__} terdiri atas {len(columns)} kolom ({names})")
+        match = [column == value for column, value in zip(columns, values, strict=True)]
+        return (await self.session.scalars(self.base_statement().where(*match))).first()
 
-    async def get_or_404(self, id: UUID | str | Any) -> M:
+    async def get_or_404(self, id: UUID | str | tuple[Any, ...] | Any) -> M:
         row = await self.get(id)
         if row is None:
             raise NotFound(self.not_found)

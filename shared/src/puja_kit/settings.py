@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from puja_kit.catalog import load_catalog
 
 PLACEHOLDER_SECRET = "ubah-rahasia-ini"
 
 Environment = Literal["dev", "test", "production"]
+
+
+def platform_max_body_bytes() -> int:
+    """The catalog's `max_body_mib`: what the gateway lets through, so what a service takes at most."""
+    return load_catalog().max_body_bytes
 
 
 class BaseServiceSettings(BaseSettings):
@@ -29,7 +36,8 @@ class BaseServiceSettings(BaseSettings):
     token_audience: str = "puja-indah"
     access_token_minutes: int = 15
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
-    max_body_bytes: int = 1_000_000
+    # A service may lower it (perizinan's uploads), never raise it: the gateway would refuse first.
+    max_body_bytes: int = Field(default_factory=platform_max_body_bytes)
     relay_interval_seconds: float = 1.0
     consumer_max_deliver: int = 5
     otel_exporter_otlp_endpoint: str | None = None
@@ -39,6 +47,16 @@ class BaseServiceSettings(BaseSettings):
     @property
     def is_dev(self) -> bool:
         return self.environment == "dev"
+
+    @model_validator(mode="after")
+    def _within_the_platform_body_limit(self) -> BaseServiceSettings:
+        ceiling = platform_max_body_bytes()
+        if self.max_body_bytes > ceiling:
+            raise ValueError(
+                f"max_body_bytes {self.max_body_bytes} melebihi batas platform {ceiling} bita "
+                "(max_body_mib di catalog.toml); gateway akan menolaknya lebih dulu"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> BaseServiceSettings:

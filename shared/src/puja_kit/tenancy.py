@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import Column, DateTime, false, select, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,7 +31,7 @@ from puja_kit.events.catalog import (
 )
 from puja_kit.events.consumer import Consumer
 from puja_kit.events.envelope import Event
-from puja_kit.repository import set_tenant
+from puja_kit.rls import set_tenant
 
 
 class Daerah(SQLModel, table=True):
@@ -266,19 +266,31 @@ async def on_tenant_event(session: AsyncSession, event: Event) -> None:
 TENANT_CONSUMER = Consumer("tenant", "puja.tenant_registry.tenant.>", on_tenant_event)
 
 
-def tenant_dependency(layanan: str) -> Any:
-    """A dependency that resolves the `{tenant}` path slug for `layanan`, or answers the 404 problem.
+async def current_tenant(request: Request, tenant: str, session: SessionDep) -> Tenant:
+    """The `{tenant}` path slug as a region that enabled this app's layanan, or the 404 problem.
 
     It also scopes the request's transaction to the region for row-level security, the second wall
     behind the repositories' tenant filter.
     """
+    cache: TenantCache | None = getattr(request.app.state, "tenants", None)
+    layanan: str | None = getattr(request.app.state, "layanan", None)
+    if cache is None or layanan is None:
+        raise NotFound("Layanan ini tidak memakai data daerah.")
+    found = await cache.get(tenant, layanan)
+    await set_tenant(session, found.kode)
+    return found
 
-    async def current_tenant(request: Request, tenant: str, session: SessionDep) -> Tenant:
-        cache: TenantCache | None = getattr(request.app.state, "tenants", None)
-        if cache is None:
-            raise NotFound("Layanan ini tidak memakai data daerah.")
-        found = await cache.get(tenant, layanan)
-        await set_tenant(session, found.kode)
-        return found
 
-    return current_tenant
+TenantDep = Annotated[Tenant, Depends(current_tenant)]
+
+
+async def resolve_layanan_region(request: Request, slug: str) -> str:
+    """The default region resolver of puja_kit.access: a region that enabled this app's layanan."""
+    cache: TenantCache = request.app.state.tenants
+    return (await cache.get(slug, request.app.state.layanan)).kode
+
+
+async def resolve_any_region(request: Request, slug: str) -> str:
+    """For a platform service that serves every onboarded region (akun)."""
+    cache: TenantCache = request.app.state.tenants
+    return (await cache.region(slug)).kode

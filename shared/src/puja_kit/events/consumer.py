@@ -43,6 +43,9 @@ class Consumer:
     name: str
     subject: str
     handler: Handler
+    # A region's event is applied inside that region's wall (puja_kit.rls); a handler whose rows are not
+    # any one region's (akun's accounts) says so here.
+    all_regions: bool = False
 
     @property
     def producer(self) -> str:
@@ -140,7 +143,8 @@ class ConsumerRunner:
             self.on_applied(event)
 
     async def _apply_once(self, durable: str, consumer: Consumer, event: Event) -> bool:
-        async with transaction(self.sessionmaker) as session:
+        tenant = None if consumer.all_regions else event.tenant
+        async with transaction(self.sessionmaker, tenant=tenant, all_regions=consumer.all_regions) as session:
             inserted = await session.execute(
                 insert(InboxEvent)
                 .values(event_id=event.id, consumer=durable, type=event.type)

@@ -8,6 +8,7 @@ their real lifespan (relay, consumers, tenant cache) behind an httpx client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import itertools
 import time
@@ -27,17 +28,21 @@ from puja_kit.catalog import load_catalog
 from puja_kit.db import make_engine, make_sessionmaker
 from puja_kit.events.catalog import LayananSettings, Payload, TenantLayananEnabled
 from puja_kit.events.envelope import make_event
-from puja_kit.infra import Nats, Postgres, free_port
+from puja_kit.infra import BusServer, DatabaseServer, Nats, Postgres, free_port
 from puja_kit.settings import BaseServiceSettings
+from puja_kit.testing import containers
 from puja_kit.testing.tokens import TokenFactory
+
+# The `layanan` fixture and its driver, for a layanan's own tests.
+pytest_plugins = ["puja_kit.testing.layanan"]
 
 _counter = itertools.count(1)
 
 
 @dataclass
 class Infra:
-    postgres: Postgres
-    nats: Nats
+    postgres: DatabaseServer
+    nats: BusServer
     tokens: TokenFactory
     folder: Path
     _templates: dict[str, str] = field(default_factory=dict)
@@ -75,20 +80,36 @@ class Infra:
         return settings
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """PUJA_TEST_INFRA=containers where no Docker engine answers is refused before any test runs."""
+    try:
+        mode = containers.infra_mode()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if mode == "containers" and (problem := containers.docker_problem()) is not None:
+        raise pytest.UsageError(containers.refusal(problem))
+
+
 @pytest.fixture(scope="session")
 def puja_infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    """PostgreSQL and NATS from the wheels, or in Docker with PUJA_TEST_INFRA=containers."""
     folder = tmp_path_factory.mktemp("infra")
-    postgres = Postgres(
-        folder / "pg", free_port(), log_path=folder / "logs" / "postgres.log", fast_unsafe=True
-    )
-    nats = Nats(folder / "nats", free_port(), log_path=folder / "logs" / "nats.log")
-    try:
-        postgres.start()
-        nats.start()
+    with contextlib.ExitStack() as stack:
+        postgres: DatabaseServer
+        nats: BusServer
+        if containers.infra_mode() == "containers":
+            postgres, nats = stack.enter_context(containers.running())
+        else:
+            wheel_postgres = Postgres(
+                folder / "pg", free_port(), log_path=folder / "logs" / "postgres.log", fast_unsafe=True
+            )
+            wheel_nats = Nats(folder / "nats", free_port(), log_path=folder / "logs" / "nats.log")
+            stack.callback(wheel_postgres.stop)
+            wheel_postgres.start()
+            stack.callback(wheel_nats.stop)
+            wheel_nats.start()
+            postgres, nats = wheel_postgres, wheel_nats
         yield Infra(postgres=postgres, nats=nats, tokens=TokenFactory(folder), folder=folder)
-    finally:
-        nats.stop()
-        postgres.stop()
 
 
 @pytest.fixture

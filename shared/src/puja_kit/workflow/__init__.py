@@ -1,6 +1,13 @@
 from puja_kit.workflow.machine import ADUAN, PERMOHONAN, Transition, TransitionNotAllowed, Workflow
 from puja_kit.workflow.models import PermohonanBase, RiwayatBase
-from puja_kit.workflow.service import apply_transition, assign_number, is_overdue, tracking_view, visible_to
+from puja_kit.workflow.service import (
+    apply_transition,
+    assign_number,
+    get_visible,
+    is_overdue,
+    tracking_view,
+    visible_to,
+)
 
 __all__ = [
     "ADUAN",
@@ -12,6 +19,7 @@ __all__ = [
     "Workflow",
     "apply_transition",
     "assign_number",
+    "get_visible",
     "is_overdue",
     "tracking_view",
     "visible_to",

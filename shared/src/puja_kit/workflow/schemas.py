@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from puja_kit.text import Teks
 
 
 class TimelineEntry(BaseModel):
@@ -38,7 +42,21 @@ class RiwayatRead(BaseModel):
     waktu: datetime
 
 
+class DokumenRead(BaseModel):
+    """An uploaded document as the applicant and the staff see it; a replaced one has `diganti_at`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    jenis: str
+    nama_berkas: str | None
+    content_type: str
+    ukuran: int
+    diunggah_at: datetime
+    diganti_at: datetime | None
+
+
 class TransitionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    catatan: str | None = Field(default=None, max_length=2000)
+    catatan: Annotated[str, Teks(max_length=2000)] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TypeVar
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,28 @@ def visible_to(principal: Principal, obj: PermohonanBase, tenant: Tenant, workfl
     if principal.id == obj.pemohon_id:
         return True
     return obj.status != workflow.initial and is_staff(principal, tenant)
+
+
+async def get_visible(
+    session: AsyncSession,
+    workflow: Workflow,
+    model: type[P],
+    principal: Principal,
+    tenant: Tenant,
+    permohonan_id: UUID,
+    *,
+    for_update: bool = False,
+) -> P:
+    """The application if the caller may see it (`visible_to`): the one place its ownership rule is
+    applied. Anyone else gets "not found", not "forbidden", so its existence is not revealed.
+    `for_update` locks the row for a change: two operators clicking at once act one after the other."""
+    stmt = select(model).where(col(model.tenant_id) == tenant.kode, col(model.id) == permohonan_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    obj = (await session.scalars(stmt)).first()
+    if obj is None or not visible_to(principal, obj, tenant, workflow):
+        raise NotFound("Permohonan tidak ditemukan.")
+    return obj
 
 
 def _role(actors: set[str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,13 @@ def is_working_day(day: date) -> bool:
 
 
 def local_date(moment: datetime, zona_waktu: str) -> date:
+    """The calendar date of `moment` in the region's zone (WIB, WITA or WIT; WIB when unknown)."""
     return moment.astimezone(ZONES.get(zona_waktu, ZONES["WIB"])).date()
+
+
+def today_in(zona_waktu: str, now: datetime | None = None) -> date:
+    """Today in the region's zone: `today_in(tenant.zona_waktu)`; `now` for a fixed moment (tests, jobs)."""
+    return local_date(now or datetime.now(UTC), zona_waktu)
 
 
 def add_working_days(start: date, days: int) -> date:
