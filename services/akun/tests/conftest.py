@@ -95,7 +95,7 @@ class AkunDriver:
 
     async def make_account(self, username: str, *grants: Grant, tenant_id: str | None = None) -> UUID:
         """An account made through the service layer, as an admin or the demo would."""
-        async with transaction(self.svc.sessionmaker) as session:
+        async with transaction(self.svc.sessionmaker, all_regions=True) as session:
             akun = await create_account(
                 session,
                 self.runtime,

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import jwt
 import pytest
+from akun.api import router
 from akun.models import Akun
 from akun.settings import Settings
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.routing import APIRoute
+from puja_kit.access import declared_kinds
 from puja_kit.auth import Grant, TokenVerifier
 from puja_kit.db import transaction
 from puja_kit.outbox.models import OutboxEvent
@@ -43,7 +46,7 @@ def external_verifier(akun: AkunDriver) -> TokenVerifier:
 
 
 async def account_count(akun: AkunDriver) -> int:
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         return int(await session.scalar(select(func.count()).select_from(Akun)) or 0)
 
 
@@ -86,7 +89,10 @@ async def test_sign_up_refusals_are_explained_and_change_nothing(akun: AkunDrive
         "password": [({"password": "pendek"}, "terlalu pendek")],
         "email": [({"email": "bukan-email"}, "alamat e-mail tidak valid")],
         "phone": [({"email": None, "phone": "12345"}, "nomor telepon tidak valid (contoh: 0812-3456-7890)")],
-        "nama": [({"nama": "   "}, "nama wajib diisi")],
+        "nama": [
+            ({"nama": "   "}, "tidak boleh kosong"),
+            ({"nama": "Siti\tAminah"}, "tidak boleh berisi karakter kontrol"),
+        ],
     }
     for field, attempts in cases.items():
         for fields, message in attempts:
@@ -176,7 +182,7 @@ async def test_repeated_failures_lock_the_account_for_a_while(start_akun: StartA
     assert (await attempt(akun.NIK_2, "salah-4")).status_code == 401
 
     # Fifteen minutes later (moved in the database rather than waited for) the owner gets in.
-    async with transaction(akun.svc.sessionmaker) as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         await session.execute(
             update(Akun)
             .where(col(Akun.email) == "siti@example.com")
@@ -207,7 +213,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(akun:
 
     garbage = await akun.client.post(REFRESH, json={"refresh_token": "bukan-token"})
     assert garbage.status_code == 401
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         types = (await session.scalars(select(col(OutboxEvent.type)))).all()
     assert types == ["puja.akun.sesi.revoked"]
 
@@ -239,8 +245,12 @@ async def test_key_rotation_keeps_earlier_tokens_valid(akun: AkunDriver) -> None
     citizen_token = (await akun.login(akun.NIK))["access_token"]
     old_kid = akun.kid_of(citizen_token)
 
-    refused = await akun.client.post("/api/akun/v1/keys/rotate", headers=akun.bearer(citizen_token))
-    assert refused.status_code == 403
+    admin_hsu = await akun.token_for("admin-hsu", Grant("admin_daerah", HSU), tenant_id=HSU)
+    for token in (citizen_token, admin_hsu):
+        refused = await akun.client.post("/api/akun/v1/keys/rotate", headers=akun.bearer(token))
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "akses_ditolak"
+    assert (await akun.client.post("/api/akun/v1/keys/rotate")).status_code == 401
     rotated = await akun.client.post("/api/akun/v1/keys/rotate", headers=akun.bearer(pusat))
     assert rotated.status_code == 200, rotated.text
     assert rotated.json()["kid_sebelumnya"] == old_kid
@@ -270,7 +280,7 @@ async def test_forged_expired_and_foreign_tokens_are_refused(akun: AkunDriver, t
 
     forged = jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid})
     unsigned = jwt.encode(claims, "", algorithm="none", headers={"kid": kid})
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         signer = await akun.runtime.keys.signer(session)
     expired = signer.sign(
         {
@@ -321,9 +331,15 @@ async def test_region_admins_manage_staff_of_their_own_region_only(akun: AkunDri
     other = {**operator, "username": "budi"}
     foreign = await akun.client.post(STAFF_HSU, json=other, headers=akun.bearer(admin_balangan))
     assert foreign.status_code == 403
-    assert foreign.json()["code"] == "tidak_berwenang"
+    assert foreign.json()["code"] == "akses_ditolak"
     as_operator = await akun.client.post(STAFF_HSU, json=other, headers=akun.bearer(tokens["access_token"]))
     assert as_operator.status_code == 403
+    assert as_operator.json()["code"] == "akses_ditolak"
+    await akun.register()
+    citizen = (await akun.login(akun.NIK))["access_token"]
+    as_citizen = await akun.client.post(STAFF_HSU, json=other, headers=akun.bearer(citizen))
+    assert as_citizen.status_code == 403
+    assert (await akun.client.get(STAFF_HSU, headers=akun.bearer(citizen))).status_code == 403
     not_enabled = await akun.client.post(
         STAFF_HSU, json={**other, "layanan": ["pendidikan"]}, headers=akun.bearer(admin_hsu)
     )
@@ -367,6 +383,11 @@ async def test_region_admins_manage_staff_of_their_own_region_only(akun: AkunDri
     searched = await akun.client.get(STAFF_HSU, params={"q": "rina"}, headers=akun.bearer(pusat))
     assert [s["username"] for s in searched.json()["items"]] == ["rina.kesehatan"]
     assert (await akun.client.get(STAFF_HSU, headers=akun.bearer(admin_balangan))).status_code == 403
+    rina_url = f"{STAFF_HSU}/{created.json()['id']}"
+    cross = await akun.client.patch(rina_url, json={"aktif": False}, headers=akun.bearer(admin_balangan))
+    assert cross.status_code == 403
+    assert cross.json()["code"] == "akses_ditolak"
+    assert (await akun.me(tokens["access_token"])).json()["aktif"] is True
 
 
 async def test_deactivating_staff_ends_their_sessions(akun: AkunDriver) -> None:
@@ -400,7 +421,7 @@ async def test_deactivating_staff_ends_their_sessions(akun: AkunDriver) -> None:
     refused = await akun.client.post(LOGIN, json={"username": "rina", "password": akun.PASSWORD})
     assert refused.status_code == 403
     assert refused.json()["code"] == "akun_nonaktif"
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         revoked = (
             await session.scalars(
                 select(OutboxEvent).where(col(OutboxEvent.type) == "puja.akun.sesi.revoked")
@@ -412,8 +433,10 @@ async def test_deactivating_staff_ends_their_sessions(akun: AkunDriver) -> None:
     self_off = await akun.client.patch(
         f"{STAFF_HSU}/{own_id}", json={"aktif": False}, headers=akun.bearer(admin)
     )
-    # A region's admins are appointed and changed by the ministry only, themselves included.
+    # A region's admins are appointed and changed by the ministry only, themselves included: the route
+    # admits the region's admin, the service refuses the change of an admin.
     assert self_off.status_code == 403
+    assert self_off.json()["code"] == "tidak_berwenang"
     co_admin = await akun.client.post(
         STAFF_HSU,
         json={
@@ -425,6 +448,7 @@ async def test_deactivating_staff_ends_their_sessions(akun: AkunDriver) -> None:
         headers=akun.bearer(admin),
     )
     assert co_admin.status_code == 403
+    assert co_admin.json()["code"] == "tidak_berwenang"
     not_enabled = await akun.client.patch(staff_url, json={"layanan": ["sosial"]}, headers=akun.bearer(admin))
     assert not_enabled.json()["code"] == "layanan_tidak_aktif"
 
@@ -465,3 +489,27 @@ def test_production_refuses_the_placeholder_secret() -> None:
         database_url="postgresql+psycopg://akun:kuat@db/akun",
     )
     assert settings.argon2_memory_cost >= 65536
+
+
+def test_every_route_declares_who_may_call_it() -> None:
+    declared = {
+        (method, route.path): declared_kinds(route)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert declared == {
+        ("POST", "/register"): ("publik",),
+        ("POST", "/login"): ("publik",),
+        ("POST", "/refresh"): ("publik",),
+        ("GET", "/.well-known/jwks.json"): ("publik",),
+        ("POST", "/logout"): ("akun",),
+        ("GET", "/me"): ("akun",),
+        ("GET", "/notifikasi"): ("akun",),
+        ("POST", "/notifikasi/dibaca-semua"): ("akun",),
+        ("POST", "/notifikasi/{notifikasi_id}/dibaca"): ("akun",),
+        ("POST", "/keys/rotate"): ("admin_pusat",),
+        ("GET", "/{tenant}/staff"): ("admin_daerah", "admin_pusat"),
+        ("POST", "/{tenant}/staff"): ("admin_daerah", "admin_pusat"),
+        ("PATCH", "/{tenant}/staff/{akun_id}"): ("admin_daerah", "admin_pusat"),
+    }

@@ -11,6 +11,7 @@ from uuid import UUID
 import httpx
 import jwt
 from puja_kit.auth import Grant, TokenVerifier
+from puja_kit.db import transaction
 from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
 from puja_kit.events.catalog import (
     NikReleased,
@@ -172,7 +173,7 @@ async def test_a_death_recorded_in_kependudukan_closes_the_citizens_account(akun
     assert login.json()["code"] == "akun_nonaktif"
     refresh = await akun.client.post("/api/akun/v1/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refresh.status_code == 401
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         revocations = await session.scalar(
             select(func.count())
             .select_from(OutboxEvent)

@@ -23,7 +23,7 @@ JWKS = "/api/akun/v1/.well-known/jwks.json"
 
 
 async def age_signing_keys(akun: AkunDriver, days: int) -> None:
-    async with transaction(akun.svc.sessionmaker) as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         await session.execute(update(SigningKey).values(created_at=datetime.now(UTC) - timedelta(days=days)))
 
 
@@ -53,19 +53,19 @@ async def test_replicas_starting_together_agree_on_one_new_key(akun: AkunDriver)
     replicas = [Runtime.from_settings(akun.svc.settings) for _ in range(3)]
 
     async def start(runtime: Runtime) -> str:
-        async with transaction(akun.svc.sessionmaker) as session:
+        async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
             current, _ = await runtime.keys.rotate(session, force=False)
             return current.kid
 
     kids = await asyncio.gather(*(start(r) for r in replicas))
     assert len(set(kids)) == 1
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         assert await session.scalar(select(func.count()).select_from(SigningKey)) == 2
 
 
 async def test_the_nik_is_not_stored_in_the_clear(akun: AkunDriver) -> None:
     assert (await akun.register()).status_code == 201
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         rows = (await session.execute(text("SELECT row_to_json(akun)::text FROM akun"))).scalars().all()
         keys = (await session.execute(text("SELECT private_key_sealed FROM signing_key"))).scalars().all()
     assert len(rows) == 1
@@ -87,7 +87,7 @@ async def test_demo_accounts_are_made_once(akun: AkunDriver) -> None:
     second: list[str] = []
     await demo.seed(dev, wait_seconds=10, report=second.append)
     assert all("sudah ada" in line for line in second)
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         assert await session.scalar(select(func.count()).select_from(Akun)) == 4
 
     for username in ("demo-warga", demo.NIK_WARGA):
@@ -106,5 +106,5 @@ async def test_demo_refuses_outside_dev_mode(akun: AkunDriver, monkeypatch: pyte
     monkeypatch.setenv("PUJA_AKUN_DATABASE_URL", akun.svc.settings.database_url.get_secret_value())
     with pytest.raises(SystemExit, match="mode dev"):
         demo.main()
-    async with akun.svc.sessionmaker() as session:
+    async with transaction(akun.svc.sessionmaker, all_regions=True) as session:
         assert await session.scalar(select(func.count()).select_from(Akun)) == 0

@@ -4,10 +4,11 @@ from typing import Any
 
 import pytest
 from kependudukan.contoh import csv_text
-from kependudukan.testing import Region, enable, family_rows
 from puja_kit.bus import Bus
 from puja_kit.testing.plugin import StartService
 from puja_kit.testing.tokens import TokenFactory
+
+from .factories import Region, enable, family_rows
 
 
 @pytest.fixture

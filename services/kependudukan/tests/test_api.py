@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from kependudukan.testing import AYAH, BASE, IBU, KAKEK, KODE, PDF, TETANGGA, Region
+import pytest
+from fastapi.routing import APIRoute
+from kependudukan.api import router
+from puja_kit.access import declared_kinds
+from puja_kit.db import transaction
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.plugin import StartService
 from puja_kit.testing.tokens import TokenFactory, grant
 from sqlalchemy import select
+
+from .factories import AYAH, BASE, IBU, KAKEK, KODE, PDF, TETANGGA, Region
 
 ALAMAT_BARU = {"alamat": "Jl. Basuki Rahmat No. 3", "rt": "001", "rw": "001", "kode_wilayah": "63.08.04.2001"}
 
@@ -34,7 +41,7 @@ async def request_with_scans(region: Region, nik: str, body: dict[str, Any]) -> 
 
 
 async def events(region: Region) -> list[Event]:
-    async with region.svc.sessionmaker() as session:
+    async with transaction(region.svc.sessionmaker, all_regions=True) as session:
         rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
     return [Event.from_bytes(r.body) for r in rows if ".penduduk." in r.type]
 
@@ -203,12 +210,56 @@ async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan
     assert (
         await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.warga(TETANGGA))
     ).status_code == 404
-    for headers in (region.operator(kode="63.09"), region.operator(layanan="kesehatan")):
+    # Another citizen gets "not found" for what is AYAH's, whatever they try on it.
+    scan = submitted["dokumen"][0]["id"]
+    for method, path in (
+        ("GET", f"/permohonan/{pid}/dokumen/{scan}"),
+        ("POST", f"/permohonan/{pid}/batalkan"),
+    ):
+        response = await region.client.request(method, f"{BASE}{path}", headers=region.warga(TETANGGA))
+        assert response.status_code == 404, (path, response.text)
+    upload = await region.client.post(
+        f"{BASE}/permohonan/{pid}/dokumen",
+        data={"jenis": "KTP"},
+        files={"berkas": ("ktp.pdf", PDF, "application/pdf")},
+        headers=region.warga(TETANGGA),
+    )
+    assert upload.status_code == 404
+    # Staff of another region or another layanan, and citizens on staff routes, are refused at the route.
+    for headers in (
+        region.operator(kode="63.09"),
+        region.operator(layanan="kesehatan"),
+        region.warga(TETANGGA),
+    ):
         assert (await region.client.get(f"{BASE}/permohonan", headers=headers)).status_code == 403
+        assert (await region.client.get(f"{BASE}/penduduk", headers=headers)).status_code == 403
         approve = await region.client.post(
             f"{BASE}/permohonan/{pid}/setujui", json={"nomor_dokumen": "X-1"}, headers=headers
         )
-        assert approve.status_code in (403, 404)
+        assert approve.status_code == 403, approve.text
+        verify = await region.client.post(f"{BASE}/permohonan/{pid}/verifikasi", headers=headers)
+        assert verify.status_code == 403, verify.text
+    for headers in (region.operator(kode="63.09"), region.operator(layanan="kesehatan")):
+        for path in (f"/permohonan/{pid}", f"/permohonan/{pid}/dokumen/{scan}", f"/penduduk/{AYAH}"):
+            response = await region.client.get(f"{BASE}{path}", headers=headers)
+            assert response.status_code == 403, (path, response.text)
+    # Without a token, nothing but the public tracking page.
+    for method, path in (
+        ("GET", "/permohonan/saya"),
+        ("GET", "/permohonan"),
+        ("GET", f"/permohonan/{pid}"),
+        ("POST", f"/permohonan/{pid}/setujui"),
+        ("GET", f"/penduduk/{AYAH}"),
+        ("GET", "/verifikasi-nik"),
+    ):
+        response = await region.client.request(method, f"{BASE}{path}")
+        assert response.status_code == 401, (path, response.text)
+    assert (await region.client.get(f"{BASE}/lacak/{submitted['nomor']}")).status_code == 200
+    unchanged = (await region.client.get(f"{BASE}/permohonan/{pid}", headers=region.warga(AYAH))).json()
+    assert unchanged["status"] == "DIAJUKAN"
+    assert unchanged["nomor_dokumen"] is None
+    assert len(unchanged["riwayat"]) == 1
+    assert len(unchanged["dokumen"]) == 2
     draft = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga(IBU))
     assert draft.status_code == 201
     listed = (await region.client.get(f"{BASE}/permohonan", headers=region.operator())).json()
@@ -251,3 +302,62 @@ async def test_a_citizen_unknown_to_the_region_cannot_file(
         headers=region.tokens.headers(grant("operator", KODE, "kependudukan")),
     )
     assert staff.status_code == 403
+
+
+STAFF = {"operator", "admin_daerah"}
+DECLARED = {
+    ("POST", "/permohonan"): {"warga"},
+    ("GET", "/permohonan/saya"): {"warga"},
+    ("GET", "/permohonan"): STAFF,
+    ("GET", "/permohonan/{permohonan_id}"): {"warga", *STAFF},
+    ("POST", "/permohonan/{permohonan_id}/dokumen"): {"warga"},
+    ("GET", "/permohonan/{permohonan_id}/dokumen/{dokumen_id}"): {"warga", *STAFF},
+    ("POST", "/permohonan/{permohonan_id}/ajukan"): {"warga"},
+    ("POST", "/permohonan/{permohonan_id}/ajukan-ulang"): {"warga"},
+    ("POST", "/permohonan/{permohonan_id}/batalkan"): {"warga"},
+    ("POST", "/permohonan/{permohonan_id}/verifikasi"): STAFF,
+    ("POST", "/permohonan/{permohonan_id}/minta-perbaikan"): STAFF,
+    ("POST", "/permohonan/{permohonan_id}/proses"): STAFF,
+    ("POST", "/permohonan/{permohonan_id}/tolak"): STAFF,
+    ("POST", "/permohonan/{permohonan_id}/setujui"): STAFF,
+    ("GET", "/lacak/{nomor}"): {"publik"},
+    ("GET", "/verifikasi-nik"): {"warga"},
+    ("POST", "/verifikasi-nik"): {"warga"},
+    ("POST", "/verifikasi-nik/kode-loket"): {"warga"},
+    ("POST", "/verifikasi-nik/loket"): STAFF,
+    ("POST", "/verifikasi-nik/lepas"): STAFF,
+    ("GET", "/penduduk/saya"): {"warga"},
+    ("GET", "/penduduk"): STAFF,
+    ("GET", "/penduduk/{nik}"): {"warga", *STAFF},
+    ("POST", "/impor"): STAFF,
+    ("GET", "/impor/{impor_id}"): STAFF,
+    ("GET", "/impor/{impor_id}/ditolak"): STAFF,
+}
+
+
+def test_every_route_declares_who_may_call_it() -> None:
+    declared = {
+        (method, route.path.removeprefix("/{tenant}")): set(declared_kinds(route) or ())
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert declared == DECLARED
+
+
+async def test_a_staff_read_of_a_record_is_logged_with_the_nik_masked(
+    region: Region, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="puja_kit.privasi")
+    response = await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())
+    assert response.status_code == 200
+    [entry] = [r.getMessage() for r in caplog.records if r.name == "puja_kit.privasi"]
+    assert entry.startswith("akses data penduduk 6308********0001 oleh akun ")
+    assert entry.endswith(f" di {KODE} (kependudukan)")
+    assert AYAH not in entry
+    caplog.clear()
+    family = await region.client.get(f"{BASE}/penduduk/{IBU}", headers=region.warga(AYAH))
+    assert family.status_code == 200
+    assert [r for r in caplog.records if r.name == "puja_kit.privasi"] == [], (
+        "a family member's read is no staff read"
+    )

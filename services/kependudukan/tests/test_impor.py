@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from kependudukan.contoh import csv_text, rows
-from kependudukan.testing import AYAH, BASE, Region, family_rows
+
+from .factories import AYAH, BASE, Region, family_rows
 
 
 async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Region) -> None:
@@ -18,12 +19,13 @@ async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Reg
         {**good[4], "jenis_kelamin": "X", "nama": ""},
         dict(good[5]),  # the same NIK twice in one file
         family_rows()[0],  # already registered
+        {**good[6], "nama": "Budi\tSantoso", "alamat": "Jl. Norman\nUmar"},
     ]
     job = await region.import_csv(csv_text(good + bad))
     assert job["status"] == "SELESAI"
-    assert job["diproses"] == 57
+    assert job["diproses"] == 58
     assert job["berhasil"] == 50
-    assert job["ditolak"] == 7
+    assert job["ditolak"] == 8
     rejected = (
         await region.client.get(
             f"{BASE}/impor/{job['id']}/ditolak", params={"size": 100}, headers=region.operator()
@@ -37,6 +39,7 @@ async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Reg
     assert "jenis_kelamin" in reasons[56] and "nama" in reasons[56]
     assert "dua kali" in reasons[57]
     assert reasons[58] == "NIK sudah terdaftar"
+    assert reasons[59] == "nama berisi karakter kontrol; alamat berisi karakter kontrol"
     listed = (
         await region.client.get(f"{BASE}/penduduk", params={"q": good[10]["nik"]}, headers=region.operator())
     ).json()

@@ -6,12 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from kependudukan.models import Penduduk
-from kependudukan.testing import AYAH, BASE, IBU, KAKEK, KODE, NO_KK, TETANGGA, Region
+from puja_kit.db import transaction
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.tokens import grant
 from sqlalchemy import select, update
 from sqlmodel import col
+
+from .factories import AYAH, BASE, IBU, KAKEK, KODE, NO_KK, TETANGGA, Region
 
 AKUN_AYAH = UUID("0192f000-0000-7000-8000-000000000001")
 AKUN_LAIN = UUID("0192f000-0000-7000-8000-000000000002")
@@ -23,7 +25,7 @@ def unproved(region: Region, nik: str, akun: UUID = AKUN_AYAH) -> dict[str, str]
 
 
 async def verified_events(region: Region) -> list[Event]:
-    async with region.svc.sessionmaker() as session:
+    async with transaction(region.svc.sessionmaker, all_regions=True) as session:
         rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
     return [Event.from_bytes(r.body) for r in rows if r.type == "puja.kependudukan.nik.verified"]
 
@@ -216,7 +218,7 @@ async def test_the_counter_releases_a_nik_that_another_account_never_proved(regi
     released = await region.client.post(f"{BASE}/verifikasi-nik/lepas", json=body, headers=region.operator())
     assert released.status_code == 202
     assert released.json() == {"nik": IBU, "status": "DILEPAS"}
-    async with region.svc.sessionmaker() as session:
+    async with transaction(region.svc.sessionmaker, all_regions=True) as session:
         rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
     [event] = [Event.from_bytes(r.body) for r in rows if r.type == "puja.kependudukan.nik.released"]
     assert event.data.model_dump() == {"nik": IBU, "alasan": body["alasan"]}

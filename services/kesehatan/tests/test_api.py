@@ -175,7 +175,7 @@ async def test_only_the_regions_health_staff_write_the_directory(kes: KesehatanD
     for who, headers in refused.items():
         response = await kes.client.post(url, json=body, headers=headers)
         assert response.status_code == 403, who
-        assert response.json()["code"] == "tidak_berwenang"
+        assert response.json()["code"] == "akses_ditolak", who  # refused by the route's declaration
     assert (await kes.client.get(url)).json()["total"] == 0
 
     by_admin = await kes.client.post(url, json=body, headers=kes.admin_daerah())
@@ -227,6 +227,42 @@ async def test_a_facility_must_lie_inside_the_region(kes: KesehatanDriver) -> No
     )
     assert one_coordinate.status_code == 422
     assert (await kes.client.get(url)).json()["total"] == 0
+
+
+async def test_a_name_of_spaces_or_control_characters_is_refused_never_stored(kes: KesehatanDriver) -> None:
+    url = kes.url("/fasilitas")
+    base = {"jenis": "klinik", "alamat": "Jl. Norman Umar", "kode_wilayah": "63.08.05"}
+    cases = {
+        "     ": ("string_blank", "tidak boleh kosong"),
+        " \t\n ": ("string_blank", "tidak boleh kosong"),
+        "Klinik\t\nSehat": ("string_control_character", "tidak boleh berisi karakter kontrol"),
+        "Klinik\u0000Sehat": ("string_control_character", "tidak boleh berisi karakter kontrol"),
+    }
+    for nama, (code, message) in cases.items():
+        response = await kes.client.post(url, json={**base, "nama": nama}, headers=kes.operator())
+        assert response.status_code == 422, ascii(nama)
+        assert response.json()["errors"] == [{"field": "nama", "code": code, "message": message}]
+    assert (await kes.client.get(url)).json()["total"] == 0
+
+    tidy = await kes.make_fasilitas(**base, nama="  Klinik   Pratama\u00a0Amuntai \n")
+    assert tidy["nama"] == "Klinik Pratama Amuntai"
+    renamed = await kes.client.patch(f"{url}/{tidy['id']}", json={"nama": "   "}, headers=kes.operator())
+    assert renamed.status_code == 422
+
+    # A poli named with spaces alone answered 500: its queue prefix was taken from a first word it lacks.
+    poli_url = kes.url(f"/fasilitas/{tidy['id']}/poli")
+    for nama in ("     ", " \t\n ", "Poli\t\nGigi"):
+        response = await kes.client.post(poli_url, json={"nama": nama}, headers=kes.operator())
+        assert response.status_code == 422, ascii(nama)
+    assert (await kes.make_poli(tidy["id"], nama="Poli 123"))["kode"] == "A"
+    search = await kes.client.get(url, params={"q": "pratama\tamuntai"})
+    assert search.status_code == 422
+    assert (await kes.client.get(url, params={"q": "  "})).json()["total"] == 1  # an empty search box
+    assert (await kes.client.get(url, params={"q": "  pratama  "})).json()["total"] == 1
+    pasien = await kes.client.get(
+        kes.url("/pasien/\u0666\u0663\u0660\u0668051708900001"), headers=kes.operator()
+    )
+    assert pasien.status_code == 422  # another script's digits are not a NIK
 
 
 async def test_queue_numbers_run_per_poli_per_day(kes: KesehatanDriver) -> None:
@@ -379,8 +415,17 @@ async def test_operator_calls_serves_and_marks_absent(kes: KesehatanDriver) -> N
     first = await kes.booked(siti, poli["id"])
     second = await kes.booked(budi, poli["id"])
 
-    assert (await kes.act(first["id"], "panggil", siti.headers)).status_code == 403
-    assert (await kes.act(first["id"], "panggil", kes.operator("63.09"))).status_code == 403
+    # A citizen, another region's operator and another layanan's operator here are refused at the route:
+    # they neither read the day's queue (names, addresses) nor move a booking.
+    for outsider in (siti.headers, kes.operator("63.09"), kes.operator("63.08", "perizinan")):
+        assert (await kes.act(first["id"], "panggil", outsider)).status_code == 403
+        day = await kes.client.get(kes.url(f"/poli/{poli['id']}/antrian"), headers=outsider)
+        assert day.status_code == 403
+        assert "Budi" not in day.text and siti.nik not in day.text
+        patient = await kes.client.get(kes.url(f"/pasien/{budi.nik}"), headers=outsider)
+        assert patient.status_code == 403
+        assert "Budi" not in patient.text
+    assert [row["status"] for row in await kes.queue(poli["id"])] == ["TERDAFTAR", "TERDAFTAR"]
     too_early = await kes.act(first["id"], "layani")
     assert too_early.status_code == 409
     assert too_early.json()["code"] == "status_tidak_sesuai"
@@ -467,5 +512,6 @@ async def test_the_service_reports_ready_and_documents_its_api(kes: KesehatanDri
     assert ready.json()["checks"]["migrations"] == "ok"
     spec = (await kes.client.get("/api/kesehatan/openapi.json")).json()
     booking = spec["paths"]["/api/kesehatan/v1/{tenant}/antrian"]["post"]
-    assert booking["description"] == "Mengambil nomor antrian di poli untuk hari berobat (warga)."
+    assert booking["summary"] == "Mengambil nomor antrian di poli untuk hari berobat (warga)."
+    assert booking["description"].startswith(booking["summary"])
     assert "/api/kesehatan/v1/{tenant}/pasien/{nik}" in spec["paths"]

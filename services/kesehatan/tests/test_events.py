@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from puja_kit.db import transaction
 from puja_kit.events.catalog import Alamat, PendudukDied, PendudukUpdated
 from puja_kit.outbox.models import InboxEvent
 from sqlalchemy import func, select
@@ -100,7 +101,7 @@ async def applied(kes: KesehatanDriver, event_type: str, count: int) -> None:
     """Wait until the penduduk consumer has taken `count` events of this type (applied or skipped)."""
 
     async def taken() -> None:
-        async with kes.svc.sessionmaker() as session:
+        async with transaction(kes.svc.sessionmaker, all_regions=True) as session:
             seen = await session.scalar(
                 select(func.count()).select_from(InboxEvent).where(InboxEvent.type == event_type)  # type: ignore[arg-type]
             )

@@ -16,7 +16,7 @@ from puja_kit.demo import seed_demo
 from puja_kit.events.catalog import PendudukDied
 from puja_kit.events.envelope import make_event
 from puja_kit.penduduk import WargaSalinan
-from puja_kit.repository import set_tenant
+from puja_kit.rls import set_tenant
 from puja_kit.testing.plugin import StartService
 from puja_kit.workflow.sla import local_date
 from sqlalchemy import select
@@ -81,7 +81,7 @@ async def test_a_death_cancels_only_waiting_bookings_from_today_on(start_service
     svc = await start_service("kesehatan")
     nik = "6308051708900001"
     today = local_date(utcnow(), "WIB")  # the region is not announced here, so its zone defaults to WIB
-    async with transaction(svc.sessionmaker) as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         poli = await make_poli(session, await make_fasilitas(session))
         rows = {
             "yesterday": await make_antrian(session, poli, tanggal=today - timedelta(days=1), nomor=1),
@@ -101,10 +101,10 @@ async def test_a_death_cancels_only_waiting_bookings_from_today_on(start_service
         "puja.kependudukan.penduduk.died", PendudukDied(nik=nik, versi=1, tanggal_meninggal=today), tenant=HSU
     )
     for _ in range(2):  # a second run finds nothing left to cancel
-        async with transaction(svc.sessionmaker) as session:
+        async with transaction(svc.sessionmaker, all_regions=True) as session:
             await on_change(session, copy, event)
 
-    async with svc.sessionmaker() as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         found = {row.id: row for row in (await session.scalars(select(Antrian))).all()}
     status = {name: found[row_id].status for name, row_id in ids.items()}
     assert status == {
@@ -119,10 +119,12 @@ async def test_a_death_cancels_only_waiting_bookings_from_today_on(start_service
 
 async def test_row_level_security_keeps_regions_apart(start_service: StartService) -> None:
     svc = await start_service("kesehatan")
-    async with transaction(svc.sessionmaker) as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         await make_fasilitas(session, nama="Puskesmas Amuntai Selatan")
         await make_fasilitas(session, tenant_id="63.09", nama="Puskesmas Paringin", kode_wilayah="63.09.01")
 
+    async with svc.sessionmaker() as session:
+        assert (await session.scalars(select(Fasilitas.nama))).all() == [], "no region named: no rows"
     async with svc.sessionmaker() as session:
         await set_tenant(session, "63.09")
         # Even a query that forgets the tenant filter sees only the region in scope.
@@ -134,14 +136,14 @@ async def test_row_level_security_keeps_regions_apart(start_service: StartServic
 
 async def test_the_database_refuses_a_number_given_twice(start_service: StartService) -> None:
     svc = await start_service("kesehatan")
-    async with transaction(svc.sessionmaker) as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         poli = await make_poli(session, await make_fasilitas(session))
         await make_antrian(session, poli, nomor=1)
     with pytest.raises(IntegrityError, match="uq_antrian_poli_id"):
-        async with transaction(svc.sessionmaker) as session:
+        async with transaction(svc.sessionmaker, all_regions=True) as session:
             await make_antrian(session, poli, nomor=1, pasien_nik="6308054708900002")
     with pytest.raises(IntegrityError, match="uq_antrian_pasien_aktif"):
-        async with transaction(svc.sessionmaker) as session:
+        async with transaction(svc.sessionmaker, all_regions=True) as session:
             await make_antrian(session, poli, nomor=2)
 
 

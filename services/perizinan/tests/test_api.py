@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from puja_kit.db import utcnow
+from puja_kit.db import transaction, utcnow
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.tokens import grant
 from puja_kit.workflow.sla import add_working_days, local_date
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 async def outbox(perizinan: PerizinanDriver) -> list[OutboxEvent]:
-    async with perizinan.svc.sessionmaker() as session:
+    async with transaction(perizinan.svc.sessionmaker, all_regions=True) as session:
         return list((await session.scalars(select(OutboxEvent).order_by(col(OutboxEvent.id)))).all())
 
 
@@ -199,7 +199,7 @@ async def test_uploads_are_checked_by_content_and_size_and_nothing_is_kept(
         files={"berkas": ("ktp.pdf", p.PDF, "application/pdf")},
         headers=p.operator(),
     )
-    assert by_operator.status_code == 404, "for staff a draft does not exist yet"
+    assert by_operator.status_code == 403, "only the applicant (a citizen) uploads"
 
     assert p.stored_files() == []
     detail = (await p.client.get(p.url(f"/permohonan/{draf['id']}"), headers=p.warga())).json()
@@ -252,16 +252,28 @@ async def test_each_person_sees_only_what_is_theirs_or_their_regions(perizinan: 
         assert (await p.client.get(p.url(f"/permohonan/{budi['id']}"), headers=staff)).status_code == 404
         assert (await p.act(budi, "verifikasi", staff)).status_code == 404
 
+    # Staff of another region, or of another layanan here, are refused at the route, before any row is
+    # looked up: nothing of Siti's comes back and nothing changes.
     elsewhere = p.operator(p.TABALONG)
-    assert (await p.client.get(p.url("/permohonan"), headers=elsewhere)).status_code == 403
-    assert (await p.client.get(p.url(path), headers=elsewhere)).status_code == 404
-    assert (await p.act(siti, "verifikasi", elsewhere)).status_code == 404
+    other_layanan = p.operator(p.HSU, "kesehatan")
+    for outsider in (elsewhere, other_layanan):
+        for refused in (
+            await p.client.get(p.url("/permohonan"), headers=outsider),
+            await p.client.get(p.url(path), headers=outsider),
+            await p.client.get(p.url(f"/pemohon/{p.SITI.nik}"), headers=outsider),
+            await p.act(siti, "verifikasi", outsider),
+            await p.act(siti, "tolak", outsider, catatan="Bukan wewenang kami"),
+        ):
+            assert refused.status_code == 403
+            for private in (siti["nomor"], siti["nama_usaha"], "Rahmah"):
+                assert private not in refused.text
+    unchanged = (await p.client.get(p.url(path), headers=p.warga())).json()
+    assert unchanged["status"] == "DIAJUKAN"
+    assert [h["aksi"] for h in unchanged["riwayat"]] == ["ajukan"]
     # Through the other region's own address the application does not exist at all.
     assert (await p.client.get(p.url(path, p.TABALONG), headers=elsewhere)).status_code == 404
-    other_layanan = p.operator(p.HSU, "kesehatan")
-    assert (await p.client.get(p.url("/permohonan"), headers=other_layanan)).status_code == 403
-    assert (await p.client.get(p.url(path), headers=other_layanan)).status_code == 404
     assert (await p.client.get(p.url("/permohonan"))).status_code == 401
+    assert (await p.client.get(p.url(path))).status_code == 401
 
     not_enabled = await p.client.get("/api/perizinan/v1/kab-balangan/jenis-izin")
     assert not_enabled.status_code == 404
@@ -338,6 +350,32 @@ async def test_permit_types_are_public_and_managed_by_staff(perizinan: Perizinan
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "jenis_izin_id"
+
+
+async def test_a_permit_type_named_with_spaces_or_control_characters_is_refused(
+    perizinan: PerizinanDriver,
+) -> None:
+    p = perizinan
+    url = p.url("/jenis-izin")
+    for fields in (
+        {"nama": "     "},
+        {"nama": "Izin\t\nWarung"},
+        {"dokumen_wajib": ["KTP", "   "]},
+        {"dokumen_wajib": ["KTP\u0000"]},
+        {"kbli": "\u0665\u0666\u0661\u0661\u0661"},  # Arabic-Indic digits are no KBLI
+    ):
+        response = await p.client.post(url, json={**p.WARUNG, **fields}, headers=p.operator())
+        assert response.status_code == 422, fields
+    assert (await p.client.get(url)).json()["total"] == 0
+    warung = await p.jenis_izin(nama="  Izin   Usaha Warung\n", dokumen_wajib=[" KTP ", "NPWP"])
+    assert warung["nama"] == "Izin Usaha Warung"
+    assert warung["dokumen_wajib"] == ["KTP", "NPWP"]
+
+    draf = await p.draf(warung)
+    spaces = await p.upload(draf, "   ")
+    assert spaces.status_code == 422
+    assert spaces.json()["errors"][0]["message"] == "tidak boleh kosong"
+    assert (await p.upload(draf, " KTP ")).status_code == 201
 
 
 async def test_new_applications_check_region_nib_and_the_citizen(perizinan: PerizinanDriver) -> None:

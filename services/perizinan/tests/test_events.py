@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from puja_kit.db import transaction
 from puja_kit.events.catalog import (
     Alamat,
     IzinIssued,
@@ -30,7 +31,7 @@ async def applied(p: PerizinanDriver, count: int) -> None:
     """Wait until the citizen-data consumer has taken `count` events (applied or found to be old)."""
 
     async def check() -> None:
-        async with p.svc.sessionmaker() as session:
+        async with transaction(p.svc.sessionmaker, all_regions=True) as session:
             taken = await session.scalar(
                 select(func.count()).select_from(InboxEvent).where(col(InboxEvent.consumer) == CONSUMER)
             )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from perizinan import service
+import pytest
 from perizinan.models import Izin, JenisIzin, Permohonan, PermohonanDokumen, PermohonanRiwayat
+from perizinan.service import izin, permohonan
 from puja_kit.auth import Grant, Principal
 from puja_kit.db import new_id, transaction
-from puja_kit.repository import set_tenant
+from puja_kit.rls import set_tenant
 from sqlalchemy import select
 
 if TYPE_CHECKING:
@@ -46,8 +48,8 @@ async def test_sla_runs_on_the_permit_types_days_and_stops_while_the_citizen_cor
     permohonan_id = UUID(draf["id"])
 
     async def step(principal: Principal, action: str, when: str, catatan: str | None = None) -> Any:
-        async with transaction(p.svc.sessionmaker) as session:
-            return await service.transition(
+        async with transaction(p.svc.sessionmaker, all_regions=True) as session:
+            return await permohonan.transition(
                 session,
                 principal,
                 tenant=tenant,
@@ -84,13 +86,13 @@ async def test_permit_numbers_run_per_region_and_year_and_validity_follows_the_t
         (p.HSU, await p.diproses(warung, p.BUDI), "2027-01-04"),
     ]
     issued = []
-    for kode, permohonan, when in ready:
+    for kode, ready_one, when in ready:
         tenant = await p.tenant(kode)
-        async with transaction(p.svc.sessionmaker) as session:
-            izin = await service.terbitkan(
-                session, operator(kode), tenant=tenant, permohonan_id=UUID(permohonan["id"]), now=at(when)
+        async with transaction(p.svc.sessionmaker, all_regions=True) as session:
+            permit = await izin.terbitkan(
+                session, operator(kode), tenant=tenant, permohonan_id=UUID(ready_one["id"]), now=at(when)
             )
-        issued.append(izin)
+        issued.append(permit)
 
     assert [i.nomor_izin for i in issued] == [
         "503/IZN/56102/2026/0001",
@@ -107,38 +109,48 @@ async def test_permit_numbers_run_per_region_and_year_and_validity_follows_the_t
 async def test_the_public_check_tells_an_expired_permit_apart(perizinan: PerizinanDriver) -> None:
     p = perizinan
     jenis = await p.jenis_izin(masa_berlaku_tahun=1)
-    permohonan = await p.diproses(jenis)
+    ready = await p.diproses(jenis)
     tenant = await p.tenant()
-    async with transaction(p.svc.sessionmaker) as session:
-        izin = await service.terbitkan(
+    async with transaction(p.svc.sessionmaker, all_regions=True) as session:
+        permit = await izin.terbitkan(
             session,
             operator(p.HSU),
             tenant=tenant,
-            permohonan_id=UUID(permohonan["id"]),
+            permohonan_id=UUID(ready["id"]),
             now=at("2026-01-05"),
         )
-    assert izin.berlaku_sampai == date(2027, 1, 5)
+    assert permit.berlaku_sampai == date(2027, 1, 5)
 
     async def check(when: str) -> str:
-        async with transaction(p.svc.sessionmaker) as session:
-            result = await service.verifikasi(session, tenant=tenant, kode=izin.kode_verifikasi, now=at(when))
+        async with transaction(p.svc.sessionmaker, all_regions=True) as session:
+            result = await izin.verifikasi(session, tenant=tenant, kode=permit.kode_verifikasi, now=at(when))
         return result.status
 
     assert await check("2027-01-05") == "BERLAKU"
     assert await check("2027-01-06") == "KEDALUWARSA"
 
 
-def test_public_views_mask_names_and_logs_mask_nik() -> None:
-    assert service.mask_nama("Siti Rahmah") == "S*** R*****"
-    assert service.mask_nama("  Muhammad   Noor ") == "M******* N***"
-    assert service.mask_nik("6308055708900002") == "630805********02"
+async def test_an_applicants_data_opened_by_staff_is_logged_with_the_nik_masked(
+    perizinan: PerizinanDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    p = perizinan
+    await p.diajukan(await p.jenis_izin())
+    with caplog.at_level(logging.INFO, logger="puja_kit.privasi"):
+        opened = await p.client.get(p.url(f"/pemohon/{p.SITI.nik}"), headers=p.operator())
+    assert opened.status_code == 200
+    assert opened.json()["nik"] == p.SITI.nik
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "puja_kit.privasi"]
+    # The platform's one mask and audit line (puja_kit.privasi): the province/regency code and the last
+    # four digits only.
+    assert logged.startswith(f"akses data pemohon {p.SITI.nik[:4]}********{p.SITI.nik[-4:]} oleh akun ")
+    assert p.SITI.nik not in logged
 
 
 async def test_row_level_security_hides_other_regions_rows(perizinan: PerizinanDriver) -> None:
     p = perizinan
     await p.enable(p.TABALONG)
-    permohonan = await p.diproses(await p.jenis_izin())
-    issued = await p.client.post(p.url(f"/permohonan/{permohonan['id']}/terbitkan"), headers=p.operator())
+    ready = await p.diproses(await p.jenis_izin())
+    issued = await p.client.post(p.url(f"/permohonan/{ready['id']}/terbitkan"), headers=p.operator())
     assert issued.status_code == 201
     async with transaction(p.svc.sessionmaker) as session:
         for model in (JenisIzin, Permohonan, PermohonanRiwayat, PermohonanDokumen, Izin):

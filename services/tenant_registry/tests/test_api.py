@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+from fastapi.routing import APIRoute
+from puja_kit.access import declared_kinds
+from puja_kit.db import transaction
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.plugin import RunningService, StartService
 from puja_kit.testing.tokens import TokenFactory, grant
 from sqlalchemy import select
+from tenant_registry.api import router
 
 PUSAT = grant("admin_pusat")
 HSU = "63.08"
@@ -79,7 +83,7 @@ async def test_region_admin_enables_layanan_for_their_own_region_only(
 
     other_region = await svc.client.put(url, json=settings, headers=tokens.headers(admin("63.09")))
     assert other_region.status_code == 403
-    assert other_region.json()["code"] == "tidak_berwenang"
+    assert other_region.json()["code"] == "akses_ditolak"
 
     enabled = await svc.client.put(url, json=settings, headers=tokens.headers(admin()))
     assert enabled.status_code == 200, enabled.text
@@ -116,7 +120,7 @@ async def test_changes_are_announced_through_the_outbox(
     url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara/layanan/perizinan"
     await svc.client.put(url, json={"sla_hari": 5}, headers=tokens.headers(admin()))
     await svc.client.delete(url, headers=tokens.headers(admin()))
-    async with svc.sessionmaker() as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         for _ in range(50):
             rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
             if all(r.published_at for r in rows):
@@ -192,8 +196,117 @@ async def test_renaming_an_opd_is_announced_with_the_layanan_it_serves(
         f"{url}/opd/{opd['id']}", json={"nama": "Dinas Kesehatan dan KB"}, headers=tokens.headers(admin())
     )
     assert renamed.status_code == 200
-    async with svc.sessionmaker() as session:
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
         rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
     enabled = [Event.from_bytes(r.body).data.model_dump() for r in rows if r.type.endswith("layanan_enabled")]
     assert [e["settings"]["opd_nama"] for e in enabled] == ["Dinas Kesehatan", "Dinas Kesehatan dan KB"]
     assert enabled[-1]["settings"]["sla_hari"] == 2
+
+
+async def test_a_search_for_like_wildcards_matches_them_literally(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    await onboard(svc, tokens, "63")
+
+    async def found(q: str) -> list[str]:
+        response = await svc.client.get("/api/tenants/v1/tenants", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [t["slug"] for t in response.json()["items"]]
+
+    # No region's name holds a percent sign or an underscore: they are searched for, not wildcards.
+    assert await found("%") == []
+    assert await found("_") == []
+    assert await found("Hulu%Utara") == []
+    assert await found("hulu sungai") == ["kab-hulu-sungai-utara"]
+
+
+def test_every_route_declares_who_may_call_it() -> None:
+    declared = {
+        (method, route.path): declared_kinds(route)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+    assert declared == {
+        ("GET", "/layanan"): ("publik",),
+        ("GET", "/tenants"): ("publik",),
+        ("POST", "/tenants"): ("admin_pusat",),
+        ("GET", "/tenants/{tenant}"): ("publik",),
+        ("PATCH", "/tenants/{tenant}"): ("admin_pusat",),
+        ("PUT", "/tenants/{tenant}/layanan/{layanan}"): ("admin_daerah",),
+        ("DELETE", "/tenants/{tenant}/layanan/{layanan}"): ("admin_daerah",),
+        ("GET", "/tenants/{tenant}/opd"): ("publik",),
+        ("POST", "/tenants/{tenant}/opd"): ("admin_daerah",),
+        ("PATCH", "/tenants/{tenant}/opd/{opd_id}"): ("admin_daerah",),
+    }
+
+
+async def test_only_the_regions_admin_changes_its_layanan_and_opd(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara"
+    settings = {"sla_hari": 3}
+    callers = {
+        "pusat": tokens.headers(PUSAT),
+        "operator": tokens.headers(grant("operator", HSU, "kesehatan")),
+        "warga": tokens.headers(grant("warga"), nik="6308051708900001"),
+    }
+    for who, headers in callers.items():
+        for response in (
+            await svc.client.put(f"{url}/layanan/kesehatan", json=settings, headers=headers),
+            await svc.client.delete(f"{url}/layanan/kesehatan", headers=headers),
+            await svc.client.post(f"{url}/opd", json={"nama": "Dinas Kesehatan"}, headers=headers),
+        ):
+            assert response.status_code == 403, (who, response.request.method)
+            assert response.json()["code"] == "akses_ditolak"
+    assert (await svc.client.put(f"{url}/layanan/kesehatan", json=settings)).status_code == 401
+    as_admin = await svc.client.patch(url, json={"aktif": False}, headers=tokens.headers(admin()))
+    assert as_admin.status_code == 403
+    unknown = await svc.client.put(
+        "/api/tenants/v1/tenants/kab-tidak-ada/layanan/kesehatan",
+        json=settings,
+        headers=tokens.headers(admin()),
+    )
+    assert unknown.status_code == 404
+    detail = (await svc.client.get(url)).json()
+    assert detail["pengaturan_layanan"] == []
+    assert detail["opd"] == []
+    assert detail["aktif"] is True
+
+
+async def test_a_deactivated_region_is_frozen_until_the_ministry_reactivates_it(
+    start_service: StartService, tokens: TokenFactory
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara"
+    off = await svc.client.patch(url, json={"aktif": False}, headers=tokens.headers(PUSAT))
+    assert off.status_code == 200
+    assert off.json()["aktif"] is False
+
+    refused = await svc.client.put(
+        f"{url}/layanan/kesehatan", json={"sla_hari": 2}, headers=tokens.headers(admin())
+    )
+    assert refused.status_code == 404
+    assert "dinonaktifkan" in refused.json()["detail"]
+    assert (
+        await svc.client.post(f"{url}/opd", json={"nama": "Dinas Kesehatan"}, headers=tokens.headers(admin()))
+    ).status_code == 404
+    # Still public, as the ministry left it; nothing was enabled or announced meanwhile.
+    detail = (await svc.client.get(url)).json()
+    assert detail["aktif"] is False
+    assert detail["pengaturan_layanan"] == []
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
+        types = (await session.scalars(select(OutboxEvent.type).order_by(OutboxEvent.id))).all()
+    assert [t.rsplit(".", 1)[1] for t in types] == ["updated", "updated"]
+
+    on = await svc.client.patch(url, json={"aktif": True}, headers=tokens.headers(PUSAT))
+    assert on.status_code == 200
+    enabled = await svc.client.put(
+        f"{url}/layanan/kesehatan", json={"sla_hari": 2}, headers=tokens.headers(admin())
+    )
+    assert enabled.status_code == 200, enabled.text

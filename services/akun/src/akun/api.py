@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from puja_kit.auth import PrincipalDep
+from puja_kit.access import AdminPusat, AdminPusatAtauDaerah, Akun, Publik
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import Page, PageDep
@@ -14,6 +14,7 @@ from puja_kit.tenancy import TenantCache
 from akun import notifikasi, service
 from akun.schemas import (
     AkunRead,
+    Cari,
     Jwks,
     LoginIn,
     NotifikasiPage,
@@ -49,7 +50,11 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 @router.post("/register", response_model=AkunRead, status_code=201)
 async def register(
-    body: RegisterIn, session: SessionDep, runtime: RuntimeDep, idempotency: IdempotencyDep
+    body: RegisterIn,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    idempotency: IdempotencyDep,
+    principal: Publik,
 ) -> Response:
     """Mendaftar sebagai warga dengan NIK dan e-mail atau nomor telepon."""
     if (replayed := await idempotency.replay()) is not None:
@@ -59,78 +64,78 @@ async def register(
 
 
 @router.post("/login", response_model=TokenPair)
-async def login(body: LoginIn, session: SessionDep, runtime: RuntimeDep) -> Response:
+async def login(body: LoginIn, session: SessionDep, runtime: RuntimeDep, principal: Publik) -> Response:
     """Masuk dengan NIK, e-mail, nomor telepon atau nama pengguna, dan kata sandi."""
     pair = await service.login(session, runtime, username=body.username, password=body.password)
     return JSONResponse(pair.model_dump(), headers=NO_STORE)
 
 
 @router.post("/refresh", response_model=TokenPair)
-async def refresh(body: RefreshIn, session: SessionDep, runtime: RuntimeDep) -> Response:
+async def refresh(body: RefreshIn, session: SessionDep, runtime: RuntimeDep, principal: Publik) -> Response:
     """Menukar token penyegar dengan pasangan token baru (token penyegar lama tidak berlaku lagi)."""
     pair = await service.refresh(session, runtime, refresh_token=body.refresh_token)
     return JSONResponse(pair.model_dump(), headers=NO_STORE)
 
 
 @router.post("/logout", status_code=204)
-async def logout(session: SessionDep, principal: PrincipalDep) -> Response:
+async def logout(session: SessionDep, principal: Akun) -> Response:
     """Keluar: sesi ini berakhir dan tokennya ditolak di semua layanan."""
     await service.logout(session, principal)
     return Response(status_code=204)
 
 
 @router.get("/me", response_model=AkunRead)
-async def me(session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep) -> AkunRead:
+async def me(session: SessionDep, principal: Akun, runtime: RuntimeDep) -> AkunRead:
     """Profil dan hak akses akun yang sedang masuk."""
     return await service.me(session, principal, runtime=runtime)
 
 
 @router.get("/notifikasi", response_model=NotifikasiPage)
-async def my_notifications(session: SessionDep, principal: PrincipalDep, page: PageDep) -> NotifikasiPage:
+async def my_notifications(session: SessionDep, principal: Akun, page: PageDep) -> NotifikasiPage:
     """Kabar tentang permohonan saya di semua layanan, terbaru lebih dulu."""
     return await notifikasi.list_own(session, principal.id, page)
 
 
 @router.post("/notifikasi/dibaca-semua", status_code=204)
-async def mark_all_read(session: SessionDep, principal: PrincipalDep) -> Response:
+async def mark_all_read(session: SessionDep, principal: Akun) -> Response:
     """Menandai semua notifikasi saya sudah dibaca."""
     await notifikasi.mark_read(session, principal.id)
     return Response(status_code=204)
 
 
 @router.post("/notifikasi/{notifikasi_id}/dibaca", status_code=204)
-async def mark_read(notifikasi_id: UUID, session: SessionDep, principal: PrincipalDep) -> Response:
+async def mark_read(notifikasi_id: UUID, session: SessionDep, principal: Akun) -> Response:
     """Menandai satu notifikasi saya sudah dibaca."""
     await notifikasi.mark_read(session, principal.id, notifikasi_id)
     return Response(status_code=204)
 
 
 @router.get("/.well-known/jwks.json", response_model=Jwks)
-async def jwks(session: SessionDep, runtime: RuntimeDep) -> Response:
+async def jwks(session: SessionDep, runtime: RuntimeDep, principal: Publik) -> Response:
     """Kunci publik untuk memeriksa token (JWKS)."""
     document = await service.jwks(session, runtime=runtime)
     return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.post("/keys/rotate", response_model=SigningKeyRotated)
-async def rotate_keys(session: SessionDep, principal: PrincipalDep, runtime: RuntimeDep) -> SigningKeyRotated:
+async def rotate_keys(session: SessionDep, principal: AdminPusat, runtime: RuntimeDep) -> SigningKeyRotated:
     """Mengganti kunci penanda tangan sekarang (admin pusat); token lama tetap sah sampai kedaluwarsa."""
-    return await service.rotate_keys(session, principal, runtime=runtime)
+    return await service.rotate_keys(session, runtime=runtime)
 
 
 @router.get("/{tenant}/staff", response_model=Page[StaffRead])
 async def list_staff(
     tenant: str,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: AdminPusatAtauDaerah,
     tenants: TenantsDep,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=100, description="Cari nama atau nama pengguna")] = None,
+    q: Annotated[Cari | None, Query(description="Cari nama atau nama pengguna")] = None,
     aktif: Annotated[bool | None, Query(description="Hanya akun aktif (true) atau nonaktif (false)")] = None,
 ) -> Page[StaffRead]:
     """Daftar akun staf daerah (admin daerah itu atau admin pusat)."""
     items, total = await service.list_staff(
-        session, principal, tenants=tenants, slug=tenant, page=page, q=q, aktif=aktif
+        session, tenants=tenants, slug=tenant, page=page, q=q, aktif=aktif
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
 
@@ -140,7 +145,7 @@ async def create_staff(
     tenant: str,
     body: StaffCreate,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: AdminPusatAtauDaerah,
     runtime: RuntimeDep,
     tenants: TenantsDep,
     idempotency: IdempotencyDep,
@@ -160,7 +165,7 @@ async def update_staff(
     akun_id: UUID,
     body: StaffUpdate,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: AdminPusatAtauDaerah,
     tenants: TenantsDep,
 ) -> StaffRead:
     """Mengubah nama, layanan, atau menonaktifkan akun staf; menonaktifkan mengakhiri sesinya."""

@@ -28,7 +28,7 @@ def penduduk_died_consumer(runtime: Runtime) -> Consumer:
         for sesi in await SesiRepository(session).open_for_akun(akun.id, now=utcnow()):
             await revoke_session(session, sesi)
 
-    return Consumer("penduduk_died", "puja.kependudukan.penduduk.died", handle)
+    return Consumer("penduduk_died", "puja.kependudukan.penduduk.died", handle, all_regions=True)
 
 
 def nik_verified_consumer(runtime: Runtime) -> Consumer:
@@ -45,7 +45,7 @@ def nik_verified_consumer(runtime: Runtime) -> Consumer:
             akun.nik_terverifikasi_pada = event.time
             session.add(akun)
 
-    return Consumer("nik_verified", "puja.kependudukan.nik.verified", handle)
+    return Consumer("nik_verified", "puja.kependudukan.nik.verified", handle, all_regions=True)
 
 
 def nik_released_consumer(runtime: Runtime) -> Consumer:
@@ -64,4 +64,4 @@ def nik_released_consumer(runtime: Runtime) -> Consumer:
         for sesi in await SesiRepository(session).open_for_akun(akun.id, now=utcnow()):
             await revoke_session(session, sesi)
 
-    return Consumer("nik_released", "puja.kependudukan.nik.released", handle)
+    return Consumer("nik_released", "puja.kependudukan.nik.released", handle, all_regions=True)

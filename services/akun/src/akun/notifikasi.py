@@ -58,7 +58,9 @@ def status_changed_consumers() -> list[Consumer]:
                 )
             )
 
-        return Consumer(f"status_{layanan}", f"puja.{layanan}.permohonan.status_changed", handle)
+        return Consumer(
+            f"status_{layanan}", f"puja.{layanan}.permohonan.status_changed", handle, all_regions=True
+        )
 
     return [for_layanan(layanan) for layanan in PERMOHONAN_LAYANAN]
 

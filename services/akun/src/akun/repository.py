@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from puja_kit.repository import RepositoryBase
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -46,8 +46,13 @@ class AkunRepository(RepositoryBase[Akun]):
     def staff_listing(self, *, q: str | None, aktif: bool | None) -> Select[tuple[Akun]]:
         stmt = self.base_statement().order_by(col(Akun.nama), col(Akun.id))
         if q:
-            pattern = f"%{q}%"
-            stmt = stmt.where(or_(col(Akun.nama).ilike(pattern), col(Akun.username).ilike(pattern)))
+            pattern = contains_pattern(q)
+            stmt = stmt.where(
+                or_(
+                    col(Akun.nama).ilike(pattern, escape=LIKE_ESCAPE),
+                    col(Akun.username).ilike(pattern, escape=LIKE_ESCAPE),
+                )
+            )
         if aktif is not None:
             stmt = stmt.where(col(Akun.aktif) == aktif)
         return stmt

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from lokal import normalize_phone
+from puja_kit.text import Nama, Sandi, Saringan
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stdnum.exceptions import InvalidComponent
 from stdnum.id import nik as stdnum_nik
@@ -17,10 +18,16 @@ _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,59}$")
 
 StaffRole = Literal["operator", "admin_daerah"]
 
+NamaAkun = Annotated[str, Nama(max_length=200)]
+SandiBaru = Annotated[str, Sandi(min_length=8, max_length=256)]
+NamaLayanan = Annotated[str, Nama(max_length=40)]
+# For the staff list's search box.
+Cari = Annotated[str, Saringan(max_length=100)]
+
 
 def clean_nik(value: str) -> str:
     compact = stdnum_nik.compact(value)
-    if not (compact.isdigit() and len(compact) == 16):
+    if not (compact.isascii() and compact.isdigit() and len(compact) == 16):
         raise ValueError("NIK harus 16 angka")
     try:
         return stdnum_nik.validate(compact)
@@ -42,13 +49,6 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-def clean_nama(value: str) -> str:
-    nama = " ".join(value.split())
-    if not nama:
-        raise ValueError("nama wajib diisi")
-    return nama
-
-
 def clean_username(value: str) -> str:
     username = value.strip().lower()
     if not _USERNAME.match(username):
@@ -62,21 +62,18 @@ def clean_username(value: str) -> str:
 class RegisterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = Field(max_length=40, description="NIK 16 angka")
-    nama: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=30, description="Nomor telepon, mis. 0812-3456-7890")
-    password: str = Field(min_length=8, max_length=256)
+    nik: Annotated[str, Nama(max_length=40)] = Field(description="NIK 16 angka")
+    nama: NamaAkun
+    email: Annotated[str, Nama(max_length=254)] | None = None
+    phone: Annotated[str, Nama(max_length=30)] | None = Field(
+        default=None, description="Nomor telepon, mis. 0812-3456-7890"
+    )
+    password: SandiBaru
 
     @field_validator("nik")
     @classmethod
     def _nik(cls, value: str) -> str:
         return clean_nik(value)
-
-    @field_validator("nama")
-    @classmethod
-    def _nama(cls, value: str) -> str:
-        return clean_nama(value)
 
     @field_validator("email")
     @classmethod
@@ -92,16 +89,16 @@ class RegisterIn(BaseModel):
 class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(
-        min_length=1, max_length=254, description="NIK, e-mail, nomor telepon atau nama pengguna staf"
+    username: Annotated[str, Nama(max_length=254)] = Field(
+        description="NIK, e-mail, nomor telepon atau nama pengguna staf"
     )
-    password: str = Field(min_length=1, max_length=256)
+    password: Annotated[str, Sandi(min_length=1, max_length=256)]
 
 
 class RefreshIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: Annotated[str, Nama(max_length=200)]
 
 
 class TokenPair(BaseModel):
@@ -133,34 +130,24 @@ class AkunRead(BaseModel):
 class StaffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(max_length=60)
-    nama: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=8, max_length=256)
+    username: Annotated[str, Nama(max_length=60)]
+    nama: NamaAkun
+    password: SandiBaru
     role: StaffRole
-    layanan: list[str] = Field(default_factory=list, max_length=30, description="Untuk operator")
+    layanan: list[NamaLayanan] = Field(default_factory=list, max_length=30, description="Untuk operator")
 
     @field_validator("username")
     @classmethod
     def _username(cls, value: str) -> str:
         return clean_username(value)
 
-    @field_validator("nama")
-    @classmethod
-    def _nama(cls, value: str) -> str:
-        return clean_nama(value)
-
 
 class StaffUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str | None = Field(default=None, min_length=1, max_length=200)
+    nama: NamaAkun | None = None
     aktif: bool | None = None
-    layanan: list[str] | None = Field(default=None, max_length=30, description="Untuk operator")
-
-    @field_validator("nama")
-    @classmethod
-    def _nama(cls, value: str | None) -> str | None:
-        return None if value is None else clean_nama(value)
+    layanan: list[NamaLayanan] | None = Field(default=None, max_length=30, description="Untuk operator")
 
 
 class StaffRead(BaseModel):

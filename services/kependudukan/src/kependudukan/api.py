@@ -4,27 +4,28 @@ import asyncio
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
-from puja_kit.auth import Principal, PrincipalDep
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from puja_kit.access import Petugas, Publik, Warga, WargaAtauPetugas
+from puja_kit.auth import Principal
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import Page, PageDep
-from puja_kit.storage import StorageDep
-from puja_kit.tenancy import Tenant, ensure_staff, tenant_dependency
+from puja_kit.tenancy import Tenant, TenantDep
 from puja_kit.workflow import PERMOHONAN, tracking_view
-from puja_kit.workflow.routes import add_transition_routes
+from puja_kit.workflow.routes import add_dokumen_routes, add_transition_routes
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kependudukan import service, verifikasi
 from kependudukan.impor import COLUMNS, decode_lines, run_import
-from kependudukan.models import Impor, Permohonan, Riwayat
+from kependudukan.models import Dokumen, Impor, Permohonan, Riwayat
 from kependudukan.repository import ImporDitolakRepository, ImporRepository, PendudukRepository
 from kependudukan.schemas import (
-    DokumenRead,
+    Cari,
+    Filter,
     ImporDitolakRead,
     ImporRead,
     KodeLoketRead,
+    KodeWilayah,
     PelepasanNikIn,
     PelepasanNikRead,
     PendudukRead,
@@ -36,10 +37,10 @@ from kependudukan.schemas import (
     VerifikasiMandiriIn,
     VerifikasiRead,
 )
+from kependudukan.service import penduduk, permohonan, verifikasi
 from kependudukan.validasi import nama_desa
 
 router = APIRouter(prefix="/{tenant}")
-TenantDep = Annotated[Tenant, Depends(tenant_dependency("kependudukan"))]
 
 
 def _penduduk(record: object) -> PendudukRead:
@@ -53,22 +54,22 @@ async def create_permohonan(
     tenant: TenantDep,
     body: PermohonanCreate,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Warga,
     idem: IdempotencyDep,
 ) -> Response:
     """Mengajukan permohonan dokumen atau perubahan data kependudukan (warga)."""
     if (replayed := await idem.replay()) is not None:
         return replayed
-    created = await service.create_permohonan(session, principal, tenant=tenant, data=body)
+    created = await permohonan.create(session, principal, tenant=tenant, data=body)
     return await idem.remember(created)
 
 
 @router.get("/permohonan/saya", response_model=Page[PermohonanListItem])
 async def my_permohonan(
-    tenant: TenantDep, session: SessionDep, principal: PrincipalDep, page: PageDep
+    tenant: TenantDep, session: SessionDep, principal: Warga, page: PageDep
 ) -> Page[PermohonanListItem]:
     """Permohonan milik saya."""
-    items, total = await service.list_own(session, principal, tenant=tenant, page=page)
+    items, total = await permohonan.list_own(session, principal, tenant=tenant, page=page)
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
@@ -76,13 +77,13 @@ async def my_permohonan(
 async def list_permohonan(
     tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     page: PageDep,
-    status: Annotated[str | None, Query(max_length=30)] = None,
-    jenis: Annotated[str | None, Query(max_length=30)] = None,
+    status: Annotated[Filter | None, Query()] = None,
+    jenis: Annotated[Filter | None, Query()] = None,
 ) -> Page[PermohonanListItem]:
     """Daftar permohonan daerah (petugas)."""
-    items, total = await service.list_for_staff(
+    items, total = await permohonan.list_for_staff(
         session, principal, tenant=tenant, page=page, status=status, jenis=jenis
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
@@ -90,49 +91,14 @@ async def list_permohonan(
 
 @router.get("/permohonan/{permohonan_id}", response_model=PermohonanRead)
 async def get_permohonan(
-    tenant: TenantDep, permohonan_id: UUID, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, permohonan_id: UUID, session: SessionDep, principal: WargaAtauPetugas
 ) -> PermohonanRead:
     """Rincian permohonan dengan riwayatnya (pemohon atau petugas)."""
-    return await service.read_permohonan(session, principal, tenant=tenant, permohonan_id=permohonan_id)
+    return await permohonan.read(session, principal, tenant=tenant, permohonan_id=permohonan_id)
 
 
-@router.post("/permohonan/{permohonan_id}/dokumen", response_model=DokumenRead, status_code=201)
-async def upload_dokumen(
-    tenant: TenantDep,
-    permohonan_id: UUID,
-    session: SessionDep,
-    principal: PrincipalDep,
-    storage: StorageDep,
-    jenis: Annotated[str, Form(max_length=60)],
-    berkas: Annotated[UploadFile, File()],
-) -> DokumenRead:
-    """Mengunggah pindaian dokumen (PDF/JPG/PNG, maks. 5 MB)."""
-    data = await berkas.read()
-    return await service.upload_dokumen(
-        session,
-        principal,
-        tenant=tenant,
-        storage=storage,
-        permohonan_id=permohonan_id,
-        jenis=jenis,
-        data=data,
-    )
-
-
-@router.get("/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
-async def get_dokumen(
-    tenant: TenantDep,
-    permohonan_id: UUID,
-    dokumen_id: UUID,
-    session: SessionDep,
-    principal: PrincipalDep,
-    storage: StorageDep,
-) -> Response:
-    """Mengunduh dokumen permohonan (pemohon atau petugas)."""
-    content, content_type = await service.dokumen_content(
-        session, principal, tenant=tenant, storage=storage, permohonan_id=permohonan_id, dokumen_id=dokumen_id
-    )
-    return Response(content, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+# The applicant uploads the scans the region asks for; the applicant and the staff download them.
+add_dokumen_routes(router, model=Dokumen, permohonan_model=Permohonan, required=permohonan.dokumen_wajib)
 
 
 async def _transition(
@@ -143,18 +109,17 @@ async def _transition(
     action: str,
     catatan: str | None,
 ) -> PermohonanRead:
-    if action in service.CITIZEN_ACTIONS:
-        return await service.citizen_action(
+    if action in permohonan.CITIZEN_ACTIONS:
+        return await permohonan.citizen_action(
             session, principal, tenant=tenant, permohonan_id=permohonan_id, action=action
         )
-    return await service.staff_action(
+    return await permohonan.staff_action(
         session, principal, tenant=tenant, permohonan_id=permohonan_id, action=action, note=catatan
     )
 
 
 add_transition_routes(
     router,
-    layanan="kependudukan",
     handler=_transition,
     response_model=PermohonanRead,
     actions=[
@@ -171,43 +136,41 @@ add_transition_routes(
 
 @router.post("/permohonan/{permohonan_id}/setujui", response_model=PermohonanRead)
 async def approve(
-    tenant: TenantDep, permohonan_id: UUID, body: PersetujuanIn, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, permohonan_id: UUID, body: PersetujuanIn, session: SessionDep, principal: Petugas
 ) -> PermohonanRead:
     """Menyetujui: mencatat nomor dokumen SIAK dan menerapkan perubahan ke data penduduk (petugas)."""
-    return await service.approve(session, principal, tenant=tenant, permohonan_id=permohonan_id, data=body)
+    return await permohonan.approve(session, principal, tenant=tenant, permohonan_id=permohonan_id, data=body)
 
 
 @router.get("/lacak/{nomor}", response_model=TrackingView)
-async def track(tenant: TenantDep, nomor: str, session: SessionDep) -> TrackingView:
+async def track(tenant: TenantDep, nomor: str, session: SessionDep, principal: Publik) -> TrackingView:
     """Pelacakan publik: status dan linimasa, tanpa data pribadi."""
     return await tracking_view(session, PERMOHONAN, Permohonan, Riwayat, tenant=tenant, nomor=nomor)
 
 
 @router.get("/verifikasi-nik", response_model=VerifikasiRead)
-async def verification_status(
-    tenant: TenantDep, session: SessionDep, principal: PrincipalDep
-) -> VerifikasiRead:
+async def verification_status(tenant: TenantDep, session: SessionDep, principal: Warga) -> VerifikasiRead:
     """Apakah NIK akun saya sudah terbukti milik saya (warga)."""
     return await verifikasi.status(session, principal, tenant=tenant)
 
 
 @router.post("/verifikasi-nik", response_model=VerifikasiRead)
 async def verify_self(
-    tenant: TenantDep, body: VerifikasiMandiriIn, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, body: VerifikasiMandiriIn, session: SessionDep, principal: Warga
 ) -> VerifikasiRead:
     """Membuktikan NIK milik sendiri dengan No. KK dan nama ibu kandung (warga; 5 kali percobaan sehari)."""
     return await verifikasi.verify_self(session, principal, tenant=tenant, data=body)
 
 
 @router.post("/verifikasi-nik/kode-loket", response_model=KodeLoketRead, status_code=201)
-async def counter_code(tenant: TenantDep, session: SessionDep, principal: PrincipalDep) -> KodeLoketRead:
+async def counter_code(tenant: TenantDep, session: SessionDep, principal: Warga) -> KodeLoketRead:
     """Kode untuk verifikasi di loket Disdukcapil, berlaku 24 jam (warga)."""
     return await verifikasi.counter_code(session, principal, tenant=tenant)
 
 
 @router.post("/verifikasi-nik/loket", response_model=VerifikasiRead)
 async def verify_at_counter(
-    tenant: TenantDep, body: VerifikasiLoketIn, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, body: VerifikasiLoketIn, session: SessionDep, principal: Petugas
 ) -> VerifikasiRead:
     """Memverifikasi NIK warga di loket setelah KTP-nya diperiksa, dengan kode dari aplikasinya (petugas)."""
     return await verifikasi.verify_at_counter(session, principal, tenant=tenant, data=body)
@@ -215,30 +178,29 @@ async def verify_at_counter(
 
 @router.post("/verifikasi-nik/lepas", response_model=PelepasanNikRead, status_code=202)
 async def release_at_counter(
-    tenant: TenantDep, body: PelepasanNikIn, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, body: PelepasanNikIn, session: SessionDep, principal: Petugas
 ) -> PelepasanNikRead:
     """Melepas NIK dari akun lain yang belum terbukti, setelah KTP pemegangnya diperiksa di loket (petugas)."""
     return await verifikasi.release_at_counter(session, principal, tenant=tenant, data=body)
 
 
 @router.get("/penduduk/saya", response_model=list[PendudukRead])
-async def my_family(tenant: TenantDep, session: SessionDep, principal: PrincipalDep) -> list[PendudukRead]:
+async def my_family(tenant: TenantDep, session: SessionDep, principal: Warga) -> list[PendudukRead]:
     """Data saya dan anggota Kartu Keluarga saya."""
-    return [_penduduk(p) for p in await service.keluarga_saya(session, principal, tenant=tenant)]
+    return [_penduduk(p) for p in await penduduk.keluarga_saya(session, principal, tenant=tenant)]
 
 
 @router.get("/penduduk", response_model=Page[PendudukRead])
 async def search_penduduk(
     tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     page: PageDep,
-    q: Annotated[str | None, Query(max_length=100, description="NIK atau nama")] = None,
-    kode_wilayah: Annotated[str | None, Query(max_length=13)] = None,
+    q: Annotated[Cari | None, Query(description="NIK atau nama")] = None,
+    kode_wilayah: Annotated[KodeWilayah | None, Query()] = None,
     status: Annotated[str | None, Query(pattern="^(HIDUP|MENINGGAL|PINDAH)$")] = None,
 ) -> Page[PendudukRead]:
     """Mencari penduduk daerah (petugas)."""
-    ensure_staff(principal, tenant)
     repo = PendudukRepository(session, tenant.kode)
     rows, total = await repo.paginate(repo.search(q=q, kode_wilayah=kode_wilayah, status=status), page)
     return Page(items=[_penduduk(r) for r in rows], total=total, page=page.page, size=page.size)
@@ -246,10 +208,10 @@ async def search_penduduk(
 
 @router.get("/penduduk/{nik}", response_model=PendudukRead)
 async def get_penduduk(
-    tenant: TenantDep, nik: str, session: SessionDep, principal: PrincipalDep
+    tenant: TenantDep, nik: str, session: SessionDep, principal: WargaAtauPetugas
 ) -> PendudukRead:
     """Data seorang penduduk (petugas, atau anggota KK yang sama)."""
-    return _penduduk(await service.get_penduduk(session, principal, tenant=tenant, nik=nik))
+    return _penduduk(await penduduk.get(session, principal, tenant=tenant, nik=nik))
 
 
 @router.post("/impor", response_model=ImporRead, status_code=202)
@@ -257,13 +219,12 @@ async def start_import(
     request: Request,
     tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     berkas: Annotated[
         UploadFile, File(description="CSV: " + ", ".join(COLUMNS) + "; boleh ditambah nama_ibu")
     ],
 ) -> Impor:
     """Mengimpor penduduk dari CSV; kemajuannya dipantau lewat GET /impor/{id} (petugas)."""
-    ensure_staff(principal, tenant)
     data = await berkas.read()
     job = ImporRepository(session, tenant.kode).add(
         Impor(tenant_id=tenant.kode, nama_berkas=berkas.filename or "impor.csv")
@@ -280,20 +241,16 @@ async def start_import(
 
 
 @router.get("/impor/{impor_id}", response_model=ImporRead)
-async def get_import(
-    tenant: TenantDep, impor_id: UUID, session: SessionDep, principal: PrincipalDep
-) -> Impor:
+async def get_import(tenant: TenantDep, impor_id: UUID, session: SessionDep, principal: Petugas) -> Impor:
     """Kemajuan sebuah impor (petugas)."""
-    ensure_staff(principal, tenant)
     return await ImporRepository(session, tenant.kode).get_or_404(impor_id)
 
 
 @router.get("/impor/{impor_id}/ditolak", response_model=Page[ImporDitolakRead])
 async def rejected_rows(
-    tenant: TenantDep, impor_id: UUID, session: SessionDep, principal: PrincipalDep, page: PageDep
+    tenant: TenantDep, impor_id: UUID, session: SessionDep, principal: Petugas, page: PageDep
 ) -> Page[ImporDitolakRead]:
     """Baris yang ditolak beserta alasannya (petugas)."""
-    ensure_staff(principal, tenant)
     await ImporRepository(session, tenant.kode).get_or_404(impor_id)
     repo = ImporDitolakRepository(session, tenant.kode)
     rows, total = await repo.paginate(repo.of(impor_id), page)

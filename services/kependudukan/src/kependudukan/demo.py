@@ -38,7 +38,7 @@ IBU_KANDUNG = {
 
 
 async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    async with sessionmaker() as session:
+    async with transaction(sessionmaker, tenant=KODE) as session:
         exists = await session.scalar(
             select(col(Penduduk.id)).where(col(Penduduk.nik) == KELUARGA_DEMO[0]["nik"])
         )
@@ -59,7 +59,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         for person in KELUARGA_DEMO
     ]
     text = csv_text([*family, *rows(KODE, 200, seed=7)])
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=KODE) as session:
         job = Impor(tenant_id=KODE, nama_berkas="demo.csv")
         session.add(job)
     result = await run_import(

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from puja_kit import wilayah
 from puja_kit.db import new_id, transaction, utcnow
+from puja_kit.text import has_control_characters
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
@@ -93,11 +95,18 @@ def check_row(row: dict[str, str], tenant_kode: str) -> tuple[tuple[Any, ...] | 
     if (rt and not (rt.isdigit() and len(rt) <= 3)) or (rw and not (rw.isdigit() and len(rw) <= 3)):
         reasons.append("RT/RW harus angka (maks. 3 digit)")
     kode = (row.get("kode_wilayah") or "").strip()
-    if problem := validasi.desa_problem(kode, tenant_kode):
-        reasons.append(problem)
+    desa = wilayah.check(kode, tenant_kode, levels=wilayah.HANYA_DESA)
+    if isinstance(desa, wilayah.Masalah):
+        reasons.append(desa.message)
     nama_ibu = (row.get("nama_ibu") or "").strip() or None
     if nama_ibu is not None and len(nama_ibu) > 200:
         reasons.append("nama_ibu terlalu panjang (maks. 200 huruf)")
+    # A quoted CSV field may hold a tab or a line break; no name or address does (puja_kit.text).
+    reasons += [
+        f"{column} berisi karakter kontrol"
+        for column in ("nama", "tempat_lahir", "alamat", "nama_ibu")
+        if has_control_characters((row.get(column) or "").strip())
+    ]
     if reasons:
         return None, reasons
     return (nik, no_kk, nama, tempat, lahir, sex, alamat, rt, rw, kode, nama_ibu), []
@@ -115,7 +124,7 @@ async def _write_batch(
     sessionmaker: async_sessionmaker[AsyncSession], tenant_kode: str, batch: list[tuple[int, tuple[Any, ...]]]
 ) -> set[str]:
     """COPY the batch into staging, insert what is new; returns the NIKs that already existed."""
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=tenant_kode) as session:
         conn = await session.connection()
         await conn.execute(
             text(
@@ -172,7 +181,7 @@ async def run_import(
             if values[0] in existing:
                 refusals.append((number, values[0], "NIK sudah terdaftar"))
         rejected += sum(1 for _ in existing)
-        async with transaction(sessionmaker) as session:
+        async with transaction(sessionmaker, tenant=tenant_kode) as session:
             for number, nik, reason in refusals:
                 if stored_rejections < MAX_STORED_REJECTIONS:
                     session.add(
@@ -221,7 +230,7 @@ async def run_import(
             "GAGAL",
             "Impor terhenti karena kesalahan server; baris yang sudah masuk tetap tersimpan.",
         )
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=tenant_kode) as session:
         job = await session.get(Impor, impor_id)
         assert job is not None
         job.status = status
@@ -242,7 +251,7 @@ async def fail_interrupted(sessionmaker: async_sessionmaker[AsyncSession]) -> No
     """At start-up: an import still "running" long after it began was cut off by a restart and will
     not finish by itself. (A recent one may belong to another replica, so it is left alone: an API
     upload takes seconds, a million rows from the command line about a minute.)"""
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, all_regions=True) as session:
         await session.execute(
             update(Impor)
             .where(col(Impor.status) == "BERJALAN", col(Impor.mulai) < utcnow() - STALE_AFTER)
@@ -269,7 +278,7 @@ def main() -> None:
             engine = make_engine(settings.database_url.get_secret_value(), pool_size=2)
             sessionmaker = make_sessionmaker(engine)
             try:
-                async with transaction(sessionmaker) as session:
+                async with transaction(sessionmaker, tenant=tenant) as session:
                     job = Impor(tenant_id=tenant, nama_berkas=berkas.name)
                     session.add(job)
                 with (

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry, timestamp_column
 from puja_kit.workflow import PermohonanBase, RiwayatBase
+from puja_kit.workflow.dokumen import DokumenBase
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -81,17 +82,12 @@ class Riwayat(RiwayatBase, Base, table=True):
     permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
 
 
-class Dokumen(IdModel, TenantModel, Base, table=True):
+class Dokumen(DokumenBase, Base, table=True):
+    """A scan attached to an application; a newer upload of the same jenis replaces it but the row stays."""
+
     __tablename__ = "dokumen"
 
     permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
-    jenis: str = Field(max_length=60)
-    storage_key: str = Field(max_length=300)
-    content_type: str = Field(max_length=60)
-    ukuran: int
-    sha256: str = Field(max_length=64)
-    diganti: bool = False
-    created_at: datetime = timestamp_column()
 
 
 class Impor(IdModel, TenantModel, Base, table=True):

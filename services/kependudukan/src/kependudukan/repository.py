@@ -3,13 +3,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from puja_kit.db import new_id
-from puja_kit.repository import RepositoryBase
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
 from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from kependudukan.models import Dokumen, Impor, ImporDitolak, Penduduk, Permohonan, Riwayat, VerifikasiNik
+from kependudukan.models import Impor, ImporDitolak, Penduduk, Permohonan, Riwayat, VerifikasiNik
 
 
 class PendudukRepository(RepositoryBase[Penduduk]):
@@ -36,9 +36,14 @@ class PendudukRepository(RepositoryBase[Penduduk]):
     ) -> Select[tuple[Penduduk]]:
         stmt = self.base_statement().order_by(col(Penduduk.nama), col(Penduduk.nik))
         if q:
-            stmt = stmt.where(or_(col(Penduduk.nik) == q, col(Penduduk.nama).ilike(f"%{q}%")))
+            stmt = stmt.where(
+                or_(
+                    col(Penduduk.nik) == q,
+                    col(Penduduk.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE),
+                )
+            )
         if kode_wilayah:
-            stmt = stmt.where(col(Penduduk.kode_wilayah).startswith(kode_wilayah))
+            stmt = stmt.where(col(Penduduk.kode_wilayah).startswith(kode_wilayah, autoescape=True))
         if status:
             stmt = stmt.where(col(Penduduk.status) == status)
         return stmt
@@ -47,10 +52,6 @@ class PendudukRepository(RepositoryBase[Penduduk]):
 class PermohonanRepository(RepositoryBase[Permohonan]):
     model = Permohonan
     not_found = "Permohonan tidak ditemukan"
-
-    async def get_for_update(self, id: object) -> Permohonan | None:
-        stmt = self.base_statement().where(col(Permohonan.id) == id).with_for_update()
-        return (await self.session.scalars(stmt)).first()
 
     def of_pemohon(self, pemohon_id: object) -> Select[tuple[Permohonan]]:
         return (
@@ -78,19 +79,6 @@ class RiwayatRepository(RepositoryBase[Riwayat]):
             self.base_statement()
             .where(col(Riwayat.permohonan_id) == permohonan_id)
             .order_by(col(Riwayat.waktu), col(Riwayat.id))
-        )
-        return list((await self.session.scalars(stmt)).all())
-
-
-class DokumenRepository(RepositoryBase[Dokumen]):
-    model = Dokumen
-    not_found = "Dokumen tidak ditemukan"
-
-    async def current(self, permohonan_id: object) -> list[Dokumen]:
-        stmt = (
-            self.base_statement()
-            .where(col(Dokumen.permohonan_id) == permohonan_id, col(Dokumen.diganti).is_(False))
-            .order_by(col(Dokumen.created_at))
         )
         return list((await self.session.scalars(stmt)).all())
 

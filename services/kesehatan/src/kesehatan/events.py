@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from puja_kit.db import utcnow
 from puja_kit.events.envelope import Event
 from puja_kit.penduduk import WargaSalinan
 from puja_kit.tenancy import Daerah
-from puja_kit.workflow.sla import local_date
+from puja_kit.workflow.sla import today_in
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kesehatan import service
+from kesehatan.service import antrian
 
 logger = logging.getLogger("kesehatan.events")
 
@@ -24,7 +23,7 @@ async def on_change(session: AsyncSession, copy: WargaSalinan, event: Event) -> 
         return
     # Today in the region's zone, as the registry announced it (the copy is filled by tenant events).
     daerah = await session.get(Daerah, copy.tenant_id)
-    today = local_date(utcnow(), daerah.zona_waktu if daerah is not None else "WIB")
-    cancelled = await service.cancel_for_death(session, tenant_id=copy.tenant_id, nik=copy.nik, dari=today)
+    today = today_in(daerah.zona_waktu if daerah is not None else "WIB")
+    cancelled = await antrian.cancel_for_death(session, tenant_id=copy.tenant_id, nik=copy.nik, dari=today)
     if cancelled:
         logger.info("%s antrian dibatalkan: pemohon meninggal dunia (%s)", cancelled, copy.tenant_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from puja_kit.repository import RepositoryBase
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
@@ -66,8 +66,13 @@ class FasilitasRepository(RepositoryBase[Fasilitas]):
         if kode_wilayah:
             stmt = stmt.where(col(Fasilitas.kode_wilayah).startswith(kode_wilayah, autoescape=True))
         if q:
-            pattern = f"%{q}%"
-            stmt = stmt.where(or_(col(Fasilitas.nama).ilike(pattern), col(Fasilitas.alamat).ilike(pattern)))
+            pattern = contains_pattern(q)
+            stmt = stmt.where(
+                or_(
+                    col(Fasilitas.nama).ilike(pattern, escape=LIKE_ESCAPE),
+                    col(Fasilitas.alamat).ilike(pattern, escape=LIKE_ESCAPE),
+                )
+            )
         if aktif is not None:
             stmt = stmt.where(col(Fasilitas.aktif) == aktif)
         if near is not None:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from uuid import UUID
 
+from puja_kit.text import Kode, Nama, Saringan
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 JenisFasilitas = Literal["puskesmas", "klinik", "rumah_sakit"]
@@ -13,21 +14,27 @@ StatusWarga = Literal["HIDUP", "MENINGGAL", "PINDAH"]
 KODE_WILAYAH_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 NAMA_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
+NamaFasilitas = Annotated[str, Nama(min_length=3, max_length=200)]
+Alamat = Annotated[str, Nama(min_length=3, max_length=300)]
+KodeWilayah = Annotated[str, Kode(KODE_WILAYAH_PATTERN, max_length=13)]
+Telepon = Annotated[str, Kode(r"[0-9+()\- ]+", max_length=30)]
+JamBuka = Annotated[str, Nama(max_length=200)]
+# For the directory's search box.
+Cari = Annotated[str, Saringan(max_length=100)]
+
 
 class FasilitasCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jenis: JenisFasilitas
-    nama: str = Field(min_length=3, max_length=200)
-    alamat: str = Field(min_length=3, max_length=300)
-    kode_wilayah: str = Field(
-        pattern=KODE_WILAYAH_PATTERN, description="Kode kecamatan (63.08.05) atau desa (63.08.05.1001)"
-    )
+    nama: NamaFasilitas
+    alamat: Alamat
+    kode_wilayah: KodeWilayah = Field(description="Kode kecamatan (63.08.05) atau desa (63.08.05.1001)")
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    telepon: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+()\- ]+$")
+    telepon: Telepon | None = None
     igd: bool = Field(False, description="Melayani gawat darurat (IGD) 24 jam")
-    jam_buka: str | None = Field(default=None, max_length=200, description="mis. Senin-Sabtu 08.00-14.00")
+    jam_buka: JamBuka | None = Field(default=None, description="mis. Senin-Sabtu 08.00-14.00")
 
     @model_validator(mode="after")
     def _both_coordinates(self) -> Self:
@@ -40,14 +47,14 @@ class FasilitasUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jenis: JenisFasilitas | None = None
-    nama: str | None = Field(default=None, min_length=3, max_length=200)
-    alamat: str | None = Field(default=None, min_length=3, max_length=300)
-    kode_wilayah: str | None = Field(default=None, pattern=KODE_WILAYAH_PATTERN)
+    nama: NamaFasilitas | None = None
+    alamat: Alamat | None = None
+    kode_wilayah: KodeWilayah | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    telepon: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+()\- ]+$")
+    telepon: Telepon | None = None
     igd: bool | None = None
-    jam_buka: str | None = Field(default=None, max_length=200)
+    jam_buka: JamBuka | None = None
     aktif: bool | None = None
 
 
@@ -71,9 +78,11 @@ class FasilitasRead(BaseModel):
 class PoliCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str = Field(min_length=3, max_length=100, description="mis. Poli Umum, Poli Gigi, Poli KIA")
-    kode: str | None = Field(
-        default=None, pattern=r"^[A-Z]{1,4}$", description="Awalan nomor antrian (bawaan: huruf awal nama)"
+    nama: Annotated[str, Nama(min_length=3, max_length=100)] = Field(
+        description="mis. Poli Umum, Poli Gigi, Poli KIA"
+    )
+    kode: Annotated[str, Kode(r"[A-Z]{1,4}", max_length=4)] | None = Field(
+        default=None, description="Awalan nomor antrian (bawaan: huruf awal nama)"
     )
 
 
@@ -83,7 +92,9 @@ class JadwalCreate(BaseModel):
     hari: int = Field(ge=0, le=6, description="0 = Senin ... 6 = Minggu")
     jam_mulai: time
     jam_selesai: time
-    tenaga: str = Field(min_length=3, max_length=200, description="Nama dokter atau tenaga kesehatan")
+    tenaga: Annotated[str, Nama(min_length=3, max_length=200)] = Field(
+        description="Nama dokter atau tenaga kesehatan"
+    )
     kuota: int = Field(ge=1, le=1000, description="Jumlah antrian daring per hari")
 
     @model_validator(mode="after")

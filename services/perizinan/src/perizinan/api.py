@@ -1,40 +1,42 @@
 from __future__ import annotations
 
-import re
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
-from puja_kit.auth import OptionalPrincipalDep, Principal, PrincipalDep
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from puja_kit.access import Petugas, Publik, Warga, WargaAtauPetugas
+from puja_kit.auth import Principal
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import Page, PageDep
-from puja_kit.storage import EXTENSIONS, MAX_BYTES, StorageDep
-from puja_kit.tenancy import Tenant, tenant_dependency
-from puja_kit.workflow.routes import add_transition_routes
+from puja_kit.tenancy import Tenant, TenantDep
+from puja_kit.text import Nik
+from puja_kit.workflow.dokumen import download_response
+from puja_kit.workflow.routes import add_dokumen_routes, add_transition_routes
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from perizinan import service
+from perizinan.models import Permohonan, PermohonanDokumen
 from perizinan.schemas import (
     CabutIn,
-    DokumenRead,
+    Cari,
     IzinRead,
     JenisIzinCreate,
     JenisIzinRead,
     JenisIzinUpdate,
+    KodePendek,
     PemohonRead,
     PermohonanCreate,
     PermohonanRead,
     PermohonanRingkas,
+    Status,
     TingkatRisiko,
     VerifikasiIzin,
 )
+from perizinan.service import data_pemohon, izin, jenis_izin, permohonan
 from perizinan.settings import Settings
 
 router = APIRouter(prefix="/{tenant}")
-
-TenantDep = Annotated[Tenant, Depends(tenant_dependency("perizinan"))]
 
 
 def _settings(request: Request) -> Settings:
@@ -45,31 +47,24 @@ def _settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _attachment(name: str, *, inline: bool = False) -> dict[str, str]:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "berkas"
-    disposition = "inline" if inline else "attachment"
-    # Personal documents: never kept by a shared cache.
-    return {"Content-Disposition": f'{disposition}; filename="{safe}"', "Cache-Control": "private, no-store"}
-
-
 # --- jenis izin ------------------------------------------------------------------------------------
 
 
 @router.get("/jenis-izin", response_model=Page[JenisIzinRead])
 async def list_jenis_izin(
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: OptionalPrincipalDep,
+    principal: Publik,
     page: PageDep,
     tingkat_risiko: TingkatRisiko | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Cari nama atau awalan KBLI")] = None,
+    q: Annotated[Cari | None, Query(description="Cari nama atau awalan KBLI")] = None,
     termasuk_nonaktif: Annotated[bool, Query(description="Juga yang nonaktif (petugas)")] = False,
 ) -> Page[JenisIzinRead]:
     """Jenis izin yang dibuka daerah, dengan KBLI, tingkat risiko, SLA, dokumen wajib dan biaya."""
-    items, total = await service.list_jenis_izin(
+    items, total = await jenis_izin.list_jenis_izin(
         session,
         principal,
-        tenant=daerah,
+        tenant=tenant,
         page=page,
         termasuk_nonaktif=termasuk_nonaktif,
         tingkat_risiko=tingkat_risiko,
@@ -81,15 +76,15 @@ async def list_jenis_izin(
 @router.post("/jenis-izin", response_model=JenisIzinRead, status_code=201)
 async def create_jenis_izin(
     body: JenisIzinCreate,
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     idempotency: IdempotencyDep,
 ) -> Response:
     """Menambah jenis izin (petugas perizinan)."""
     if (replayed := await idempotency.replay()) is not None:
         return replayed
-    created = await service.create_jenis_izin(session, principal, tenant=daerah, data=body)
+    created = await jenis_izin.create_jenis_izin(session, principal, tenant=tenant, data=body)
     return await idempotency.remember(created, status=201)
 
 
@@ -97,13 +92,13 @@ async def create_jenis_izin(
 async def update_jenis_izin(
     jenis_izin_id: UUID,
     body: JenisIzinUpdate,
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
 ) -> JenisIzinRead:
     """Mengubah atau menonaktifkan jenis izin (petugas perizinan)."""
-    return await service.update_jenis_izin(
-        session, principal, tenant=daerah, jenis_izin_id=jenis_izin_id, data=body
+    return await jenis_izin.update_jenis_izin(
+        session, principal, tenant=tenant, jenis_izin_id=jenis_izin_id, data=body
     )
 
 
@@ -113,112 +108,72 @@ async def update_jenis_izin(
 @router.post("/permohonan", response_model=PermohonanRead, status_code=201)
 async def create_permohonan(
     body: PermohonanCreate,
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Warga,
     idempotency: IdempotencyDep,
 ) -> Response:
     """Membuat draf permohonan izin dengan nomor pelacakan (warga)."""
     if (replayed := await idempotency.replay()) is not None:
         return replayed
-    created = await service.create_permohonan(session, principal, tenant=daerah, data=body)
+    created = await permohonan.create_permohonan(session, principal, tenant=tenant, data=body)
     return await idempotency.remember(created, status=201)
 
 
 @router.get("/permohonan", response_model=Page[PermohonanRingkas])
 async def list_permohonan(
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     page: PageDep,
-    status: Annotated[str | None, Query(max_length=30, description="Mis. DIAJUKAN, VERIFIKASI")] = None,
+    status: Annotated[Status | None, Query(description="Mis. DIAJUKAN, VERIFIKASI")] = None,
     jenis_izin_id: UUID | None = None,
 ) -> Page[PermohonanRingkas]:
     """Permohonan yang masuk ke daerah, terbaru dahulu (petugas perizinan)."""
-    items, total = await service.list_for_staff(
-        session, principal, tenant=daerah, page=page, status=status, jenis_izin_id=jenis_izin_id
+    items, total = await permohonan.list_for_staff(
+        session, principal, tenant=tenant, page=page, status=status, jenis_izin_id=jenis_izin_id
     )
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
 @router.get("/permohonan/saya", response_model=Page[PermohonanRingkas])
 async def list_my_permohonan(
-    daerah: TenantDep, session: SessionDep, principal: PrincipalDep, page: PageDep
+    tenant: TenantDep, session: SessionDep, principal: Warga, page: PageDep
 ) -> Page[PermohonanRingkas]:
     """Permohonan milik saya di daerah ini."""
-    items, total = await service.list_mine(session, principal, tenant=daerah, page=page)
+    items, total = await permohonan.list_mine(session, principal, tenant=tenant, page=page)
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
 @router.get("/permohonan/{permohonan_id}", response_model=PermohonanRead)
 async def get_permohonan(
-    permohonan_id: UUID, daerah: TenantDep, session: SessionDep, principal: PrincipalDep
+    permohonan_id: UUID, tenant: TenantDep, session: SessionDep, principal: WargaAtauPetugas
 ) -> PermohonanRead:
     """Rincian permohonan, dokumen, riwayat, SLA dan izinnya (pemohon atau petugas)."""
-    return await service.permohonan_detail(session, principal, tenant=daerah, permohonan_id=permohonan_id)
+    return await permohonan.permohonan_detail(session, principal, tenant=tenant, permohonan_id=permohonan_id)
 
 
-@router.post("/permohonan/{permohonan_id}/dokumen", response_model=DokumenRead, status_code=201)
-async def upload_dokumen(
-    permohonan_id: UUID,
-    jenis: Annotated[str, Form(min_length=1, max_length=120, description="Salah satu dokumen wajib")],
-    berkas: Annotated[UploadFile, File(description="PDF, JPG atau PNG, paling besar 5 MB")],
-    daerah: TenantDep,
-    session: SessionDep,
-    principal: PrincipalDep,
-    storage: StorageDep,
-) -> DokumenRead:
-    """Mengunggah (atau mengganti) satu dokumen wajib saat draf atau perlu perbaikan (pemohon)."""
-    data = await berkas.read(MAX_BYTES + 1)
-    return await service.upload_dokumen(
-        session,
-        principal,
-        tenant=daerah,
-        storage=storage,
-        permohonan_id=permohonan_id,
-        jenis=jenis,
-        data=data,
-        nama_berkas=berkas.filename,
-    )
-
-
-@router.get(
-    "/permohonan/{permohonan_id}/dokumen/{dokumen_id}",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+# The applicant uploads the permit type's required documents; the applicant and the staff download them.
+add_dokumen_routes(
+    router, model=PermohonanDokumen, permohonan_model=Permohonan, required=permohonan.dokumen_wajib
 )
-async def download_dokumen(
-    permohonan_id: UUID,
-    dokumen_id: UUID,
-    daerah: TenantDep,
-    session: SessionDep,
-    principal: PrincipalDep,
-    storage: StorageDep,
-) -> Response:
-    """Mengunduh dokumen yang diunggah (pemohon atau petugas)."""
-    row, data = await service.dokumen_file(
-        session, principal, tenant=daerah, storage=storage, permohonan_id=permohonan_id, dokumen_id=dokumen_id
-    )
-    name = f"{row.jenis}.{EXTENSIONS.get(row.content_type, 'bin')}"
-    return Response(data, media_type=row.content_type, headers=_attachment(name))
 
 
 async def _transition(
     session: AsyncSession,
     principal: Principal,
-    daerah: Tenant,
+    tenant: Tenant,
     permohonan_id: UUID,
     action: str,
     catatan: str | None,
 ) -> PermohonanRead:
-    return await service.transition(
-        session, principal, tenant=daerah, permohonan_id=permohonan_id, action=action, catatan=catatan
+    return await permohonan.transition(
+        session, principal, tenant=tenant, permohonan_id=permohonan_id, action=action, catatan=catatan
     )
 
 
 add_transition_routes(
     router,
-    layanan="perizinan",
     handler=_transition,
     response_model=PermohonanRead,
     actions=[
@@ -248,16 +203,16 @@ add_transition_routes(
 @router.post("/permohonan/{permohonan_id}/terbitkan", response_model=IzinRead, status_code=201)
 async def terbitkan(
     permohonan_id: UUID,
-    daerah: TenantDep,
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
     idempotency: IdempotencyDep,
 ) -> Response:
     """Menyelesaikan permohonan dan menerbitkan izinnya (petugas)."""
     if (replayed := await idempotency.replay()) is not None:
         return replayed
-    izin = await service.terbitkan(session, principal, tenant=daerah, permohonan_id=permohonan_id)
-    return await idempotency.remember(izin, status=201)
+    issued = await izin.terbitkan(session, principal, tenant=tenant, permohonan_id=permohonan_id)
+    return await idempotency.remember(issued, status=201)
 
 
 # --- izin ------------------------------------------------------------------------------------------
@@ -265,31 +220,35 @@ async def terbitkan(
 
 @router.get("/izin/{izin_id}", response_model=IzinRead)
 async def get_izin(
-    izin_id: UUID, daerah: TenantDep, session: SessionDep, principal: PrincipalDep
+    izin_id: UUID, tenant: TenantDep, session: SessionDep, principal: WargaAtauPetugas
 ) -> IzinRead:
     """Rincian izin yang terbit (pemegang atau petugas)."""
-    return await service.izin_detail(session, principal, tenant=daerah, izin_id=izin_id)
+    return await izin.izin_detail(session, principal, tenant=tenant, izin_id=izin_id)
 
 
 @router.get(
     "/izin/{izin_id}/pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}}
 )
 async def izin_pdf(
-    izin_id: UUID, daerah: TenantDep, session: SessionDep, principal: PrincipalDep, settings: SettingsDep
+    izin_id: UUID,
+    tenant: TenantDep,
+    session: SessionDep,
+    principal: WargaAtauPetugas,
+    settings: SettingsDep,
 ) -> Response:
     """Mengunduh izin sebagai PDF dengan kode QR verifikasi (pemegang atau petugas)."""
-    izin, content = await service.izin_pdf(
-        session, principal, tenant=daerah, izin_id=izin_id, public_base_url=settings.public_base_url
+    row, content = await izin.izin_pdf(
+        session, principal, tenant=tenant, izin_id=izin_id, public_base_url=settings.public_base_url
     )
-    return Response(content, media_type="application/pdf", headers=_attachment(f"izin-{izin.nomor_izin}.pdf"))
+    return download_response(content, media_type="application/pdf", filename=f"izin-{row.nomor_izin}.pdf")
 
 
 @router.post("/izin/{izin_id}/cabut", response_model=IzinRead)
 async def cabut_izin(
-    izin_id: UUID, body: CabutIn, daerah: TenantDep, session: SessionDep, principal: PrincipalDep
+    izin_id: UUID, body: CabutIn, tenant: TenantDep, session: SessionDep, principal: Petugas
 ) -> IzinRead:
     """Mencabut izin dengan alasan (petugas perizinan)."""
-    return await service.cabut_izin(session, principal, tenant=daerah, izin_id=izin_id, alasan=body.alasan)
+    return await izin.cabut_izin(session, principal, tenant=tenant, izin_id=izin_id, alasan=body.alasan)
 
 
 # --- public pages ----------------------------------------------------------------------------------
@@ -297,18 +256,18 @@ async def cabut_izin(
 
 @router.get("/lacak/{nomor}", response_model=TrackingView)
 async def lacak(
-    nomor: Annotated[str, Path(max_length=20)], daerah: TenantDep, session: SessionDep
+    nomor: Annotated[KodePendek, Path()], tenant: TenantDep, session: SessionDep, principal: Publik
 ) -> TrackingView:
     """Lacak permohonan dengan nomornya (e-Tracking): status dan linimasa, tanpa data pribadi."""
-    return await service.lacak(session, tenant=daerah, nomor=nomor)
+    return await permohonan.lacak(session, tenant=tenant, nomor=nomor)
 
 
 @router.get("/verifikasi/{kode}", response_model=VerifikasiIzin)
 async def verifikasi_izin(
-    kode: Annotated[str, Path(max_length=20)], daerah: TenantDep, session: SessionDep
+    kode: Annotated[KodePendek, Path()], tenant: TenantDep, session: SessionDep, principal: Publik
 ) -> VerifikasiIzin:
     """Memeriksa keaslian izin dengan kode verifikasinya: berlaku, dicabut atau kedaluwarsa."""
-    return await service.verifikasi(session, tenant=daerah, kode=kode)
+    return await izin.verifikasi(session, tenant=tenant, kode=kode)
 
 
 # --- pemohon ---------------------------------------------------------------------------------------
@@ -316,10 +275,10 @@ async def verifikasi_izin(
 
 @router.get("/pemohon/{nik}", response_model=PemohonRead)
 async def get_pemohon(
-    nik: Annotated[str, Path(pattern=r"^\d{16}$")],
-    daerah: TenantDep,
+    nik: Annotated[Nik, Path()],
+    tenant: TenantDep,
     session: SessionDep,
-    principal: PrincipalDep,
+    principal: Petugas,
 ) -> PemohonRead:
     """Data kependudukan pemohon yang disalin ke layanan ini dan permohonannya (petugas perizinan)."""
-    return await service.pemohon(session, principal, tenant=daerah, nik=nik)
+    return await data_pemohon.pemohon(session, principal, tenant=tenant, nik=nik)

@@ -11,9 +11,9 @@ from puja_kit.events.catalog import LayananSettings
 from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from perizinan import service
 from perizinan.repository import JenisIzinRepository
 from perizinan.schemas import JenisIzinCreate
+from perizinan.service import izin, jenis_izin
 from perizinan.settings import Settings
 
 KODE = "63.08"
@@ -22,7 +22,7 @@ TENANT = Tenant(
     slug="kab-hulu-sungai-utara",
     nama="Kabupaten Hulu Sungai Utara",
     zona_waktu="WITA",
-    layanan=service.LAYANAN,
+    layanan=izin.LAYANAN,
     settings=LayananSettings(),
 )
 SYSTEM = Principal(
@@ -75,11 +75,11 @@ JENIS_IZIN = [
 
 
 async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=KODE) as session:
         repo = JenisIzinRepository(session, KODE)
         for data in JENIS_IZIN:
             if await repo.by_nama(data.nama) is None:
-                await service.create_jenis_izin(session, SYSTEM, tenant=TENANT, data=data)
+                await jenis_izin.create_jenis_izin(session, SYSTEM, tenant=TENANT, data=data)
     print(f"Jenis izin demo untuk {TENANT.slug}: {len(JENIS_IZIN)}")
 
 

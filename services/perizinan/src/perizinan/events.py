@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from puja_kit.events.envelope import Event
 from puja_kit.penduduk import WargaSalinan
-from puja_kit.repository import set_tenant
+from puja_kit.rls import set_tenant
 from puja_kit.workflow import PERMOHONAN
 from sqlalchemy.ext.asyncio import AsyncSession
 

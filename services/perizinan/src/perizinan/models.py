@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry, timestamp_column
+from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry
 from puja_kit.workflow import PermohonanBase, RiwayatBase
+from puja_kit.workflow.dokumen import DokumenBase
 from sqlalchemy import Column, DateTime, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -55,20 +56,12 @@ class PermohonanRiwayat(RiwayatBase, Base, table=True):
     permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
 
 
-class PermohonanDokumen(IdModel, TenantModel, Base, table=True):
+class PermohonanDokumen(DokumenBase, Base, table=True):
     """An uploaded document; a newer upload of the same jenis replaces it but the row stays."""
 
     __tablename__ = "permohonan_dokumen"
 
     permohonan_id: UUID = Field(foreign_key="permohonan.id", index=True)
-    jenis: str = Field(max_length=120)
-    nama_berkas: str | None = Field(default=None, max_length=255)
-    storage_key: str = Field(max_length=300)
-    content_type: str = Field(max_length=60)
-    ukuran: int
-    sha256: str = Field(max_length=64)
-    diunggah_at: datetime = timestamp_column()
-    diganti_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class Izin(IdModel, TenantModel, TimestampedModel, Base, table=True):

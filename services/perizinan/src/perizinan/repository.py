@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from puja_kit.repository import RepositoryBase
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
 from sqlalchemy import func, or_, text
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from perizinan.models import Izin, JenisIzin, Permohonan, PermohonanDokumen, PermohonanRiwayat
+from perizinan.models import Izin, JenisIzin, Permohonan, PermohonanRiwayat
 
 
 class JenisIzinRepository(RepositoryBase[JenisIzin]):
@@ -24,7 +24,12 @@ class JenisIzinRepository(RepositoryBase[JenisIzin]):
         if tingkat_risiko:
             stmt = stmt.where(col(JenisIzin.tingkat_risiko) == tingkat_risiko)
         if q:
-            stmt = stmt.where(or_(col(JenisIzin.nama).ilike(f"%{q}%"), col(JenisIzin.kbli).startswith(q)))
+            stmt = stmt.where(
+                or_(
+                    col(JenisIzin.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE),
+                    col(JenisIzin.kbli).startswith(q, autoescape=True),
+                )
+            )
         return stmt
 
     async def by_nama(self, nama: str) -> JenisIzin | None:
@@ -40,10 +45,6 @@ class JenisIzinRepository(RepositoryBase[JenisIzin]):
 class PermohonanRepository(RepositoryBase[Permohonan]):
     model = Permohonan
     not_found = "Permohonan tidak ditemukan"
-
-    async def get_for_update(self, id: UUID) -> Permohonan | None:
-        stmt = self.base_statement().where(col(Permohonan.id) == id).with_for_update()
-        return (await self.session.scalars(stmt)).first()
 
     def of_pemohon(self, pemohon_id: UUID) -> Select[tuple[Permohonan]]:
         return (
@@ -88,33 +89,6 @@ class RiwayatRepository(RepositoryBase[PermohonanRiwayat]):
             .order_by(col(PermohonanRiwayat.waktu), col(PermohonanRiwayat.id))
         )
         return list((await self.session.scalars(stmt)).all())
-
-
-class DokumenRepository(RepositoryBase[PermohonanDokumen]):
-    model = PermohonanDokumen
-    not_found = "Dokumen tidak ditemukan"
-
-    async def of_permohonan(self, permohonan_id: UUID) -> list[PermohonanDokumen]:
-        stmt = (
-            self.base_statement()
-            .where(col(PermohonanDokumen.permohonan_id) == permohonan_id)
-            .order_by(col(PermohonanDokumen.diunggah_at), col(PermohonanDokumen.id))
-        )
-        return list((await self.session.scalars(stmt)).all())
-
-    async def current(self, permohonan_id: UUID, jenis: str) -> list[PermohonanDokumen]:
-        stmt = self.base_statement().where(
-            col(PermohonanDokumen.permohonan_id) == permohonan_id,
-            col(PermohonanDokumen.jenis) == jenis,
-            col(PermohonanDokumen.diganti_at).is_(None),
-        )
-        return list((await self.session.scalars(stmt)).all())
-
-    async def in_permohonan(self, permohonan_id: UUID, dokumen_id: UUID) -> PermohonanDokumen | None:
-        stmt = self.base_statement().where(
-            col(PermohonanDokumen.id) == dokumen_id, col(PermohonanDokumen.permohonan_id) == permohonan_id
-        )
-        return (await self.session.scalars(stmt)).first()
 
 
 class IzinRepository(RepositoryBase[Izin]):

@@ -4,12 +4,20 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from puja_kit.workflow.schemas import RiwayatRead
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from puja_kit.text import Kode, Nama, Saringan, Teks
+from puja_kit.workflow.schemas import DokumenRead, RiwayatRead
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 TingkatRisiko = Literal["rendah", "menengah_rendah", "menengah_tinggi", "tinggi"]
 StatusIzinPublik = Literal["BERLAKU", "DICABUT", "KEDALUWARSA"]
-NamaDokumen = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+NamaDokumen = Annotated[str, Nama(min_length=2, max_length=120)]
+NamaJenisIzin = Annotated[str, Nama(min_length=3, max_length=200)]
+Kbli = Annotated[str, Kode(r"\d{5}", max_length=5)]
+# For search boxes and list filters.
+Cari = Annotated[str, Saringan(max_length=100)]
+Status = Annotated[str, Saringan(max_length=30)]
+# A tracking number or a verification code as typed from paper.
+KodePendek = Annotated[str, Nama(max_length=20)]
 
 TINGKAT_RISIKO_LABEL: dict[str, str] = {
     "rendah": "Rendah",
@@ -31,8 +39,8 @@ DokumenWajib = Annotated[list[NamaDokumen], AfterValidator(_unique), Field(max_l
 class JenisIzinCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str = Field(min_length=3, max_length=200)
-    kbli: str = Field(pattern=r"^\d{5}$", description="Kode KBLI 2020, 5 angka")
+    nama: NamaJenisIzin
+    kbli: Kbli = Field(description="Kode KBLI 2020, 5 angka")
     tingkat_risiko: TingkatRisiko
     sla_hari: int = Field(ge=1, le=60, description="SLA dalam hari kerja")
     dokumen_wajib: DokumenWajib = Field(default_factory=list)
@@ -44,8 +52,8 @@ class JenisIzinCreate(BaseModel):
 class JenisIzinUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str | None = Field(default=None, min_length=3, max_length=200)
-    kbli: str | None = Field(default=None, pattern=r"^\d{5}$")
+    nama: NamaJenisIzin | None = None
+    kbli: Kbli | None = None
     tingkat_risiko: TingkatRisiko | None = None
     sla_hari: int | None = Field(default=None, ge=1, le=60)
     dokumen_wajib: DokumenWajib | None = None
@@ -73,25 +81,14 @@ class PermohonanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jenis_izin_id: UUID
-    nama_usaha: str = Field(min_length=2, max_length=200)
-    alamat_usaha: str = Field(min_length=5, max_length=500)
-    kode_wilayah: str = Field(
-        pattern=r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$",
+    nama_usaha: Annotated[str, Nama(min_length=2, max_length=200)]
+    alamat_usaha: Annotated[str, Nama(min_length=5, max_length=500)]
+    kode_wilayah: Annotated[str, Kode(r"\d{2}\.\d{2}\.\d{2}(\.\d{4})?", max_length=13)] = Field(
         description="Kecamatan (63.08.01) atau desa/kelurahan (63.08.01.2003) tempat usaha",
     )
-    nib: str | None = Field(default=None, pattern=r"^\d{13}$", description="Nomor Induk Berusaha, 13 angka")
-
-
-class DokumenRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: UUID
-    jenis: str
-    nama_berkas: str | None
-    content_type: str
-    ukuran: int
-    diunggah_at: datetime
-    diganti_at: datetime | None
+    nib: Annotated[str, Kode(r"\d{13}", max_length=13)] | None = Field(
+        default=None, description="Nomor Induk Berusaha, 13 angka"
+    )
 
 
 class IzinRead(BaseModel):
@@ -152,7 +149,7 @@ class PermohonanRead(PermohonanRingkas):
 class CabutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    alasan: str = Field(min_length=5, max_length=2000)
+    alasan: Annotated[str, Teks(min_length=5, max_length=2000)]
 
 
 class VerifikasiIzin(BaseModel):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from puja_kit.auth import Grant, Principal
 from puja_kit.db import transaction
 from puja_kit.demo import run_demo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,23 +23,17 @@ SETTINGS = {
     "kesehatan": LayananSettingsIn(sla_hari=1, biaya=0, dokumen_wajib=[]),
     "kependudukan": LayananSettingsIn(sla_hari=3, biaya=0, dokumen_wajib=["KTP", "KK"]),
 }
-SYSTEM = Principal(
-    id=UUID(int=0),
-    sid=UUID(int=0),
-    nama="Penyemai demo",
-    grants=(Grant("admin_pusat"), Grant("admin_daerah", KODE)),
-)
 
 
 async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    async with transaction(sessionmaker) as session:
+    async with transaction(sessionmaker, tenant=KODE) as session:
         if await TenantRepository(session).get(KODE) is None:
-            await service.onboard(session, SYSTEM, kode=KODE)
+            await service.onboard(session, kode=KODE)
         for layanan, (nama, singkatan) in OPD.items():
             opd = await OpdRepository(session, KODE).by_nama(nama)
             if opd is None:
                 created = await service.create_opd(
-                    session, SYSTEM, slug=SLUG, data=OpdCreate(nama=nama, singkatan=singkatan)
+                    session, slug=SLUG, data=OpdCreate(nama=nama, singkatan=singkatan)
                 )
                 opd_id = created.id
             else:
@@ -50,7 +41,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
             detail = await service.tenant_detail(session, SLUG)
             if layanan not in detail.layanan:
                 wanted = SETTINGS[layanan].model_copy(update={"opd_id": opd_id})
-                await service.enable_layanan(session, SYSTEM, slug=SLUG, layanan=layanan, settings=wanted)
+                await service.enable_layanan(session, slug=SLUG, layanan=layanan, settings=wanted)
     print(f"Daerah demo: {SLUG} ({KODE}) dengan layanan {', '.join(OPD)}")
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from puja_kit.repository import RepositoryBase
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -25,7 +25,7 @@ class TenantRepository(RepositoryBase[Tenant]):
         if tingkat:
             stmt = stmt.where(col(Tenant.tingkat) == tingkat)
         if q:
-            stmt = stmt.where(col(Tenant.nama).ilike(f"%{q}%"))
+            stmt = stmt.where(col(Tenant.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE))
         return stmt
 
 

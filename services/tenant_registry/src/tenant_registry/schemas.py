@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
+from puja_kit.text import Nama, Saringan
 from pydantic import BaseModel, ConfigDict, Field
+
+NamaOpd = Annotated[str, Nama(min_length=3, max_length=200)]
+Singkatan = Annotated[str, Nama(max_length=40)]
+# For the list's filters.
+Cari = Annotated[str, Saringan(max_length=100)]
+NamaLayanan = Annotated[str, Saringan(max_length=40)]
 
 
 class TenantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kode: str = Field(description="Kode wilayah Kemendagri: provinsi (63) atau kabupaten/kota (63.08)")
+    kode: Annotated[str, Nama(max_length=13)] = Field(
+        description="Kode wilayah Kemendagri: provinsi (63) atau kabupaten/kota (63.08)"
+    )
 
 
 class TenantUpdate(BaseModel):
@@ -23,7 +33,9 @@ class LayananSettingsIn(BaseModel):
 
     sla_hari: int = Field(5, ge=1, le=60, description="SLA dalam hari kerja")
     biaya: int = Field(0, ge=0, le=1_000_000_000, description="Biaya dalam rupiah")
-    dokumen_wajib: list[str] = Field(default_factory=list, max_length=30)
+    dokumen_wajib: list[Annotated[str, Nama(min_length=2, max_length=120)]] = Field(
+        default_factory=list, max_length=30
+    )
     opd_id: UUID | None = None
 
 
@@ -53,15 +65,15 @@ class TenantRead(BaseModel):
 class OpdCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str = Field(min_length=3, max_length=200)
-    singkatan: str | None = Field(default=None, max_length=40)
+    nama: NamaOpd
+    singkatan: Singkatan | None = None
 
 
 class OpdUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    nama: str | None = Field(default=None, min_length=3, max_length=200)
-    singkatan: str | None = Field(default=None, max_length=40)
+    nama: NamaOpd | None = None
+    singkatan: Singkatan | None = None
     aktif: bool | None = None
 
 

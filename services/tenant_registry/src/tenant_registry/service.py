@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from puja_kit.auth import Principal
+from fastapi import Request
 from puja_kit.errors import Conflict, InvalidInput, NotFound
 from puja_kit.events.catalog import (
     LayananSettings,
@@ -13,7 +13,8 @@ from puja_kit.events.catalog import (
 from puja_kit.layanan import LAYANAN
 from puja_kit.outbox import add_event
 from puja_kit.repository import PageParams
-from sqlalchemy.ext.asyncio import AsyncSession
+from puja_kit.rls import see_all_regions, set_tenant
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenant_registry import wilayah
 from tenant_registry.models import Opd, Tenant, TenantLayanan
@@ -61,15 +62,34 @@ def _layanan_read(row: TenantLayanan) -> TenantLayananRead:
 
 
 async def get_tenant(session: AsyncSession, slug: str) -> Tenant:
+    """The region by slug; the transaction is then scoped to it (row-level security on its layanan, OPDs)."""
     tenant = await TenantRepository(session).by_slug(slug)
     if tenant is None:
         raise NotFound(f"Daerah '{slug}' belum terdaftar di Puja Indah.")
+    await set_tenant(session, tenant.kode)
     return tenant
+
+
+async def resolve_region(request: Request, slug: str) -> str:
+    """The region resolver of puja_kit.access for this app, read from the registry's own table.
+
+    An inactive region is refused like an unknown one, as every other service's tenant copy does: its
+    admin cannot change its layanan or OPDs until the ministry reactivates it (enabling a layanan
+    there would otherwise announce it active to every service while the region is switched off).
+    """
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        tenant = await get_tenant(session, slug)
+    if not tenant.aktif:
+        raise NotFound(f"Daerah '{slug}' sedang dinonaktifkan oleh admin pusat.")
+    return tenant.kode
 
 
 async def list_tenants(
     session: AsyncSession, *, page: PageParams, layanan: str | None, tingkat: str | None, q: str | None
 ) -> tuple[list[TenantRead], int]:
+    # The public list of every region with what each enabled: across regions by nature.
+    await see_all_regions(session)
     repo = TenantRepository(session)
     rows, total = await repo.paginate(repo.listing(layanan=layanan, tingkat=tingkat, q=q), page)
     enabled = await TenantLayananRepository(session).enabled_for([t.kode for t in rows])
@@ -89,8 +109,7 @@ async def tenant_detail(session: AsyncSession, slug: str) -> TenantDetail:
     )
 
 
-async def onboard(session: AsyncSession, principal: Principal, *, kode: str) -> TenantDetail:
-    principal.ensure("admin_pusat")
+async def onboard(session: AsyncSession, *, kode: str) -> TenantDetail:
     region = wilayah.lookup(kode)
     repo = TenantRepository(session)
     if await repo.get(region.kode) is not None:
@@ -117,10 +136,7 @@ async def onboard(session: AsyncSession, principal: Principal, *, kode: str) -> 
     return await tenant_detail(session, tenant.slug)
 
 
-async def update_tenant(
-    session: AsyncSession, principal: Principal, *, slug: str, aktif: bool | None
-) -> TenantDetail:
-    principal.ensure("admin_pusat")
+async def update_tenant(session: AsyncSession, *, slug: str, aktif: bool | None) -> TenantDetail:
     tenant = await get_tenant(session, slug)
     if aktif is not None:
         tenant.aktif = aktif
@@ -143,11 +159,10 @@ def _check_layanan(layanan: str) -> None:
 
 
 async def enable_layanan(
-    session: AsyncSession, principal: Principal, *, slug: str, layanan: str, settings: LayananSettingsIn
+    session: AsyncSession, *, slug: str, layanan: str, settings: LayananSettingsIn
 ) -> TenantLayananRead:
     _check_layanan(layanan)
     tenant = await get_tenant(session, slug)
-    principal.ensure("admin_daerah", tenant=tenant.kode)
     opd_nama = None
     if settings.opd_id is not None:
         opd = await OpdRepository(session, tenant.kode).get(settings.opd_id)
@@ -190,10 +205,9 @@ async def _announce_enabled(
     )
 
 
-async def disable_layanan(session: AsyncSession, principal: Principal, *, slug: str, layanan: str) -> None:
+async def disable_layanan(session: AsyncSession, *, slug: str, layanan: str) -> None:
     _check_layanan(layanan)
     tenant = await get_tenant(session, slug)
-    principal.ensure("admin_daerah", tenant=tenant.kode)
     row = await TenantLayananRepository(session, tenant.kode).for_layanan(layanan)
     if row is None or not row.aktif:
         raise NotFound(f"Layanan {layanan} memang tidak aktif di {tenant.nama}.")
@@ -208,9 +222,8 @@ async def disable_layanan(session: AsyncSession, principal: Principal, *, slug: 
     )
 
 
-async def create_opd(session: AsyncSession, principal: Principal, *, slug: str, data: OpdCreate) -> OpdRead:
+async def create_opd(session: AsyncSession, *, slug: str, data: OpdCreate) -> OpdRead:
     tenant = await get_tenant(session, slug)
-    principal.ensure("admin_daerah", tenant=tenant.kode)
     repo = OpdRepository(session, tenant.kode)
     if await repo.by_nama(data.nama) is not None:
         raise Conflict(f"OPD '{data.nama}' sudah ada di {tenant.nama}.")
@@ -219,11 +232,8 @@ async def create_opd(session: AsyncSession, principal: Principal, *, slug: str, 
     return OpdRead.model_validate(opd)
 
 
-async def update_opd(
-    session: AsyncSession, principal: Principal, *, slug: str, opd_id: UUID, data: OpdUpdate
-) -> OpdRead:
+async def update_opd(session: AsyncSession, *, slug: str, opd_id: UUID, data: OpdUpdate) -> OpdRead:
     tenant = await get_tenant(session, slug)
-    principal.ensure("admin_daerah", tenant=tenant.kode)
     repo = OpdRepository(session, tenant.kode)
     opd = await repo.get_or_404(opd_id)
     changes = data.model_dump(exclude_unset=True)

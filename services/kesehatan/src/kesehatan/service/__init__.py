@@ -1,79 +1,13 @@
-"""Kesehatan: the region's facility directory, practice schedules and queue bookings.
+"""Kesehatan's service layer, one module per topic; callers import the module they need:
+`from kesehatan.service import antrian` then `antrian.book(...)`.
 
-Who may do what lives here, in one place: anyone reads the directory; the region's kesehatan operators
-and its admin daerah write it and run the queues; a citizen (warga with a NIK) books and cancels their
-own queue numbers.
+- `fasilitas`: the directory of facilities, their poli and weekly practice schedules.
+- `antrian`: queue bookings; a citizen books and cancels their own, operators call and serve, a death
+  cancels the waiting ones.
+- `data_pasien`: what staff may look up about a patient by NIK.
 
-One module per topic (fasilitas, antrian, data_pasien; access holds the shared checks); callers import
-this package: `from kesehatan import service`.
+Who may call each route is declared on the route (`puja_kit.access`): anyone reads the directory and a
+queue's summary; the region's kesehatan operators and its admin daerah write the directory and run the
+queues; a citizen books by the NIK they proved. What is left here is ownership: a citizen's booking is
+found only for its owner.
 """
-
-from kesehatan.service.access import mask_nik, today_in, warga_nik
-from kesehatan.service.antrian import (
-    AKSI_OPERATOR,
-    ALASAN_MENINGGAL,
-    ALASAN_PEMOHON,
-    BATAS_HARI_PEMESANAN,
-    STATUS_LABEL,
-    AntrianGanda,
-    KuotaPenuh,
-    PasienMeninggal,
-    StatusTidakSesuai,
-    TanggalTidakValid,
-    TidakAdaJadwal,
-    advance,
-    book,
-    cancel,
-    cancel_for_death,
-    day_queue,
-    my_bookings,
-    queue_status,
-)
-from kesehatan.service.data_pasien import pasien
-from kesehatan.service.fasilitas import (
-    EDISI_KODE,
-    create_fasilitas,
-    create_jadwal,
-    create_poli,
-    delete_jadwal,
-    fasilitas_detail,
-    haversine_km,
-    list_fasilitas,
-    nama_wilayah,
-    update_fasilitas,
-)
-
-__all__ = [
-    "AKSI_OPERATOR",
-    "ALASAN_MENINGGAL",
-    "ALASAN_PEMOHON",
-    "BATAS_HARI_PEMESANAN",
-    "EDISI_KODE",
-    "STATUS_LABEL",
-    "AntrianGanda",
-    "KuotaPenuh",
-    "PasienMeninggal",
-    "StatusTidakSesuai",
-    "TanggalTidakValid",
-    "TidakAdaJadwal",
-    "advance",
-    "book",
-    "cancel",
-    "cancel_for_death",
-    "create_fasilitas",
-    "create_jadwal",
-    "create_poli",
-    "day_queue",
-    "delete_jadwal",
-    "fasilitas_detail",
-    "haversine_km",
-    "list_fasilitas",
-    "mask_nik",
-    "my_bookings",
-    "nama_wilayah",
-    "pasien",
-    "queue_status",
-    "today_in",
-    "update_fasilitas",
-    "warga_nik",
-]

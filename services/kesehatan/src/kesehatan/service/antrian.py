@@ -9,7 +9,10 @@ from puja_kit.auth import Principal
 from puja_kit.db import utcnow
 from puja_kit.errors import Conflict, InvalidInput, NotFound
 from puja_kit.penduduk import warga, warga_many
-from puja_kit.tenancy import Tenant, ensure_staff
+from puja_kit.privasi import mask_nik
+from puja_kit.rls import set_tenant
+from puja_kit.tenancy import Tenant
+from puja_kit.workflow.sla import today_in
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kesehatan.models import DIBATALKAN, DILAYANI, DIPANGGIL, TERDAFTAR, TIDAK_HADIR, Antrian, Fasilitas, Poli
@@ -21,7 +24,6 @@ from kesehatan.repository import (
     PoliRepository,
 )
 from kesehatan.schemas import NAMA_HARI, AntrianCreate, AntrianPasienRead, AntrianRead, AntrianRingkas
-from kesehatan.service.access import _scoped, mask_nik, today_in, warga_nik
 
 # A citizen books from today up to this many days ahead (in the region's time zone).
 BATAS_HARI_PEMESANAN = 14
@@ -106,9 +108,10 @@ async def book(
     now: datetime | None = None,
 ) -> AntrianRead:
     """A queue number for a poli on a day: numbers run 1, 2, 3 ... per poli per day, without gaps."""
-    nik = warga_nik(principal)
-    await _scoped(session, tenant.kode)
-    today = today_in(tenant, now)
+    # Bookings are made and seen by NIK: only for the NIK's proven holder.
+    nik = principal.ensure_own_nik()
+    await set_tenant(session, tenant.kode)
+    today = today_in(tenant.zona_waktu, now)
     last_day = today + timedelta(days=BATAS_HARI_PEMESANAN)
     if not today <= data.tanggal <= last_day:
         detail = (
@@ -167,8 +170,8 @@ async def book(
 
 
 async def my_bookings(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> list[AntrianRead]:
-    warga_nik(principal)
-    await _scoped(session, tenant.kode)
+    principal.ensure_own_nik()
+    await set_tenant(session, tenant.kode)
     rows = await AntrianRepository(session, tenant.kode).of_pasien(principal.id)
     return await _antrian_reads(session, tenant.kode, rows)
 
@@ -177,8 +180,8 @@ async def cancel(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, antrian_id: UUID
 ) -> AntrianRead:
     """The citizen cancels their own booking before it is called; someone else's is not found."""
-    warga_nik(principal)
-    await _scoped(session, tenant.kode)
+    principal.ensure_own_nik()
+    await set_tenant(session, tenant.kode)
     antrian = await AntrianRepository(session, tenant.kode).own(antrian_id, principal.id)
     if antrian is None:
         raise NotFound("Antrian tidak ditemukan.")
@@ -196,10 +199,10 @@ async def queue_status(
     session: AsyncSession, *, tenant: Tenant, poli_id: UUID, tanggal: date | None
 ) -> AntrianRingkas:
     """The public summary of a poli's day: who is being called, how many wait, places left."""
-    await _scoped(session, tenant.kode)
+    await set_tenant(session, tenant.kode)
     poli = await PoliRepository(session, tenant.kode).get_or_404(poli_id)
     fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(poli.fasilitas_id)
-    day = tanggal or today_in(tenant)
+    day = tanggal or today_in(tenant.zona_waktu)
     rows = await AntrianRepository(session, tenant.kode).of_day(poli.id, day)
     called = [r for r in rows if r.status == DIPANGGIL]
     current = max(called, key=lambda r: r.updated_at) if called else None
@@ -222,12 +225,14 @@ async def queue_status(
 async def day_queue(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, poli_id: UUID, tanggal: date | None
 ) -> list[AntrianPasienRead]:
-    """The day's queue of a poli, with names and addresses from the citizen copy where it has them."""
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """For the region's staff (the route admits only them): the day's queue of a poli, with names and
+    addresses from the citizen copy where it has them."""
+    await set_tenant(session, tenant.kode)
     poli = await PoliRepository(session, tenant.kode).get_or_404(poli_id)
     fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(poli.fasilitas_id)
-    rows = await AntrianRepository(session, tenant.kode).of_day(poli.id, tanggal or today_in(tenant))
+    rows = await AntrianRepository(session, tenant.kode).of_day(
+        poli.id, tanggal or today_in(tenant.zona_waktu)
+    )
     copies = await warga_many(session, tenant.kode, list({r.pasien_nik for r in rows}))
     out = []
     for row in rows:
@@ -246,9 +251,9 @@ async def day_queue(
 async def advance(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, antrian_id: UUID, aksi: str
 ) -> AntrianRead:
-    """Operator's call (panggil), served (layani) or absent (tidak_hadir)."""
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """The region's staff (the route admits only them) call (panggil), serve (layani) or mark absent
+    (tidak_hadir)."""
+    await set_tenant(session, tenant.kode)
     sources, target, label = AKSI_OPERATOR[aksi]
     antrian = await AntrianRepository(session, tenant.kode).for_update(antrian_id)
     if antrian is None:
@@ -270,7 +275,7 @@ async def advance(
 async def cancel_for_death(session: AsyncSession, *, tenant_id: str, nik: str, dari: date) -> int:
     """A death cancels the person's bookings from `dari` on that nobody has called yet; rows are kept.
     Only TERDAFTAR rows change, so running it again changes nothing."""
-    await _scoped(session, tenant_id)
+    await set_tenant(session, tenant_id)
     rows = await AntrianRepository(session, tenant_id).waiting_from(nik, dari)
     for row in rows:
         row.status = DIBATALKAN

