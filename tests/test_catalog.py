@@ -15,6 +15,7 @@ import contextlib
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -197,13 +198,24 @@ def test_postgres_init_script_covers_every_service() -> None:
 def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
     dynamic = _load("gateway/dynamic.yml")["http"]
     compose_services = _compose()["services"]
-    assert set(dynamic["routers"]) == {entry.name for entry in SERVICES}
+    routers = dynamic["routers"]
+    children = {name: spec for name, spec in routers.items() if "parentRefs" in spec}
+    assert set(routers) - set(children) == {entry.name for entry in SERVICES}
     for entry in SERVICES:
-        router = dynamic["routers"][entry.name]
+        router = routers[entry.name]
         assert router["rule"] == f"PathPrefix(`/api/{entry.prefix}`)"
         assert router["entryPoints"] == ["web"]
-        assert router["middlewares"] == list(gateway.MIDDLEWARE_ORDER)
-        balancer = dynamic["services"][router["service"]]["loadBalancer"]
+        assert router["middlewares"] == [m for m in gateway.MIDDLEWARE_ORDER if m != "retry"]
+        assert "service" not in router, "the service's router only hands over to its children"
+        mine = [spec for spec in children.values() if spec["parentRefs"] == [entry.name]]
+        assert {spec["service"] for spec in mine} == {entry.name}
+        # Only reads and requests with an Idempotency-Key are retried; everything else goes once.
+        retrying = [spec for spec in mine if "retry" in spec.get("middlewares", [])]
+        assert [spec["rule"] for spec in retrying] == [gateway.RETRYABLE_RULE]
+        (fallback,) = [spec for spec in mine if spec not in retrying]
+        assert fallback["rule"] == "PathPrefix(`/`)" and fallback["priority"] < retrying[0]["priority"]
+        assert not fallback.get("middlewares")
+        balancer = dynamic["services"][entry.name]["loadBalancer"]
         host = gateway.host_name(entry)
         assert balancer["servers"] == [{"url": f"http://{host}:8000"}]
         assert host in compose_services
@@ -237,8 +249,13 @@ def test_gateway_static_config_matches_compose() -> None:
 
 
 def _manifests(entry: ServiceEntry) -> dict[str, dict[str, Any]]:
+    """By kind; the IngressRoute under the service's own (its retryable and send-once routes) is
+    "IngressRoute/children"."""
     documents = _load_all(f"deploy/k8s/services/{gateway.host_name(entry)}.yaml")
-    by_kind = {document["kind"]: document for document in documents}
+    by_kind = {
+        document["kind"] + ("/children" if "parentRefs" in document["spec"] else ""): document
+        for document in documents
+    }
     assert len(by_kind) == len(documents), "one manifest of each kind"
     return by_kind
 
@@ -263,9 +280,10 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
         "HorizontalPodAutoscaler",
         "PodDisruptionBudget",
         "IngressRoute",
+        "IngressRoute/children",
     }
-    for document in m.values():
-        assert document["metadata"]["name"] == name
+    for kind, document in m.items():
+        assert document["metadata"]["name"] == (f"{name}-routes" if kind == "IngressRoute/children" else name)
         assert document["metadata"]["namespace"] == deploy.K8S_NAMESPACE
 
     deployment = m["Deployment"]["spec"]
@@ -302,10 +320,20 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
 
     (route,) = m["IngressRoute"]["spec"]["routes"]
     assert route["match"] == f"PathPrefix(`/api/{entry.prefix}`)"
-    assert route["services"] == [{"name": name, "port": "http"}]
+    assert "services" not in route, "the service's route only hands over to its children"
     middlewares = {doc["metadata"]["name"]: doc["spec"] for doc in _load_all("deploy/k8s/gateway.yaml")}
-    assert [item["name"] for item in route["middlewares"]] == list(gateway.MIDDLEWARE_ORDER)
-    assert middlewares == gateway.middlewares(), "the cluster's middlewares are the gateway's"
+    assert [item["name"] for item in route["middlewares"]] == [
+        middleware for middleware in gateway.MIDDLEWARE_ORDER if middleware != "retry"
+    ]
+    assert middlewares == gateway.middlewares(CATALOG), "the cluster's middlewares are the gateway's"
+    children = m["IngressRoute/children"]["spec"]
+    assert children["parentRefs"] == [{"name": name}] and "entryPoints" not in children
+    retryable, once = sorted(children["routes"], key=lambda child: -child["priority"])
+    assert retryable["match"] == gateway.RETRYABLE_RULE
+    assert retryable["middlewares"] == [{"name": "retry"}] and "middlewares" not in once
+    assert once["match"] == "PathPrefix(`/`)"
+    for child in children["routes"]:
+        assert child["services"] == [{"name": name, "port": "http"}]
 
     assert list(m.values()) == deploy.k8s_service_manifests(CATALOG, entry)
 
@@ -360,13 +388,13 @@ def upstream() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
-    """A fresh Traefik (fresh rate-limit buckets) with the production middlewares, in front of `upstream`."""
+@contextlib.contextmanager
+def _traefik(tmp_path: Path, dynamic_config: dict[str, Any], *, ready: str) -> Iterator[str]:
+    """The real Traefik with this dynamic configuration, once `ready` (a path) answers 200 through it."""
     port = free_port()
     dynamic = tmp_path / "dynamic.yml"
     static = tmp_path / "traefik.yml"
-    gateway.write_yaml(dynamic, gateway.render_dynamic(CATALOG, lambda entry: upstream))
+    gateway.write_yaml(dynamic, dynamic_config)
     gateway.write_yaml(
         static,
         gateway.render_static(
@@ -387,12 +415,11 @@ def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
             stdin=subprocess.DEVNULL,
         )
         try:
-            first = f"{url}/api/{SERVICES[0].prefix}/x"
             deadline = time.monotonic() + 30
             while True:
                 assert process.poll() is None, f"traefik stopped:\n{log_path.read_text()}"
                 with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(first, timeout=1).status_code == 200:
+                    if httpx.get(f"{url}{ready}", timeout=1).status_code == 200:
                         break
                 assert time.monotonic() < deadline, f"traefik not routing:\n{log_path.read_text()}"
                 time.sleep(0.1)
@@ -400,6 +427,14 @@ def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
         finally:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture
+def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
+    """A fresh Traefik (fresh rate-limit buckets) with the production middlewares, in front of `upstream`."""
+    dynamic = gateway.render_dynamic(CATALOG, lambda entry: upstream)
+    with _traefik(tmp_path, dynamic, ready=f"/api/{SERVICES[0].prefix}/x") as url:
+        yield url
 
 
 def test_gateway_forwards_each_prefix_unchanged_with_security_headers(gateway_url: str) -> None:
@@ -426,11 +461,27 @@ def test_gateway_answers_404_for_paths_of_no_service(gateway_url: str) -> None:
         assert client.get("/api/rawdata").status_code == 404
 
 
-def test_gateway_refuses_bodies_over_10_mb(gateway_url: str) -> None:
+def test_one_body_limit_from_the_catalog_for_gateway_and_services(gateway_url: str) -> None:
+    from kependudukan.settings import Settings as KependudukanSettings
+    from puja_kit.settings import BaseServiceSettings
+
+    limit = CATALOG.max_body_bytes
+    # kependudukan's CSV import takes what its body limit takes; the gateway must let all of it through.
+    impor = KependudukanSettings(environment="test").max_body_bytes
+    assert impor == limit, "the population import takes the platform's full limit"
+    assert BaseServiceSettings(environment="test").max_body_bytes == limit
+    with pytest.raises(ValueError, match="melebihi batas platform"):
+        BaseServiceSettings(environment="test", max_body_bytes=limit + 1)
+
     path = f"/api/{SERVICES[0].prefix}/x"
-    with httpx.Client(base_url=gateway_url, timeout=30) as client:
-        assert client.post(path, content=b"x" * 1_000_000).status_code == 200
-        assert client.post(path, content=b"x" * (10 * 1024 * 1024 + 1)).status_code == 413
+    with httpx.Client(base_url=gateway_url, timeout=60) as client:
+        assert client.post(path, content=b"x" * impor).status_code == 200
+    # One byte more is refused on its Content-Length alone, before the body is read: ask on a bare socket,
+    # so the answer is not lost to a client still busy sending 12 MiB into a closed connection.
+    host, port = httpx.URL(gateway_url).host, httpx.URL(gateway_url).port
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: puja\r\nContent-Length: {limit + 1}\r\n\r\n".encode())
+        assert sock.makefile("rb").readline().split()[1] == b"413"
 
 
 def test_gateway_rate_limits_a_burst_from_one_client(gateway_url: str) -> None:
@@ -462,3 +513,103 @@ def test_gateway_rate_limits_a_burst_from_one_client(gateway_url: str) -> None:
     first_refusal = statuses.index(429)
     assert set(statuses[:first_refusal]) == {200}
     assert first_refusal >= policy.rate_burst // 2, "the burst allowance lets a normal page load through"
+
+
+# --- retries: never a second delivery of a write without an Idempotency-Key ---------------------------
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Counts what arrives under /api and, when told, drops the connection instead of answering."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    arrivals: list[str]  # "GET", "POST", "POST+key", ...
+    drop_first: set[str]  # kinds whose next arrival is dropped, once
+    lock: threading.Lock
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        if self.path.startswith("/api/"):
+            kind = self.command + ("+key" if self.headers.get("Idempotency-Key") else "")
+            with self.lock:
+                self.arrivals.append(kind)
+                drop = kind in self.drop_first
+                self.drop_first.discard(kind)
+            if drop:
+                # Read and then gone without a word, as a crashing or restarting service is.
+                self.close_connection = True
+                return
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky() -> Iterator[tuple[str, type[_Flaky]]]:
+    handler = type("Flaky", (_Flaky,), {"arrivals": [], "drop_first": set(), "lock": threading.Lock()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def test_gateway_retries_a_dropped_read_but_delivers_a_keyless_write_once(
+    tmp_path: Path, flaky: tuple[str, type[_Flaky]]
+) -> None:
+    url, upstream = flaky
+    dynamic = gateway.render_dynamic(CATALOG, lambda entry: url)
+    path = f"/api/{SERVICES[0].prefix}/x"
+    with _traefik(tmp_path, dynamic, ready=path) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for kind in ("GET", *WRITES):
+            client.get(path)  # Traefik now holds a kept-alive connection to the service
+            with upstream.lock:
+                upstream.arrivals.clear()
+                upstream.drop_first.add(kind)
+            response = client.request(kind, path, content=b"{}" if kind != "GET" else None)
+            arrived = list(upstream.arrivals)
+            if kind == "GET":
+                assert response.status_code == 200 and arrived == ["GET", "GET"], "a read is retried"
+            else:
+                assert arrived == [kind], f"{kind} without Idempotency-Key reached the service {arrived}"
+                assert response.status_code == 502
+
+
+def test_gateway_retries_a_refused_connection_only_for_reads_and_keyed_writes(
+    tmp_path: Path, flaky: tuple[str, type[_Flaky]]
+) -> None:
+    url, upstream = flaky
+    dynamic = gateway.render_dynamic(CATALOG, lambda entry: url)
+    # Two replicas, one of them down: the balancer alternates, so every other request meets a refused
+    # connection. No health check here, or Traefik would take the dead one out before the test looks.
+    for spec in dynamic["http"]["services"].values():
+        spec["loadBalancer"]["servers"] = [{"url": f"http://127.0.0.1:{free_port()}"}, {"url": url}]
+        del spec["loadBalancer"]["healthCheck"]
+    path = f"/api/{SERVICES[0].prefix}/x"
+    with _traefik(tmp_path, dynamic, ready=path) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(4):
+            assert client.get(path).status_code == 200, "a read meeting the dead replica goes to the other"
+            keyed = client.post(path, content=b"{}", headers={"Idempotency-Key": "k-1"})
+            assert keyed.status_code == 200, "a keyed write may be retried: the service answers a replay"
+        with upstream.lock:
+            upstream.arrivals.clear()
+        statuses = [
+            client.request(kind, path, content=b"{}").status_code for kind in WRITES for _ in range(2)
+        ]
+        # Those that met the dead replica are answered 502 (or 503 once the breaker opens), not resent.
+        assert statuses.count(200) == len(upstream.arrivals) < len(statuses), statuses

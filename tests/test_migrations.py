@@ -9,10 +9,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from puja_kit import migrations
+from puja_kit import migrations, rls
 from puja_kit.catalog import load_catalog
 from puja_kit.testing.plugin import Infra
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 CATALOG = load_catalog()
 
@@ -52,3 +52,32 @@ def test_migrations_go_down_and_up_again(puja_infra: Infra, service: str) -> Non
         assert tables() == at_head
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("service", [entry.name for entry in CATALOG.services])
+def test_every_region_owned_table_has_the_closed_policy_forced(puja_infra: Infra, service: str) -> None:
+    url = puja_infra.fresh_database(service)
+    metadata = importlib.import_module(f"{service}.models").Base.metadata
+    region_owned = {t.name for t in rls.tenant_tables(metadata)}
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            present = set(inspect(conn).get_table_names())
+            expected = region_owned | (set(rls.KIT_REGION_TABLES) & present)
+            rows = conn.execute(
+                text(
+                    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.qual, p.with_check"
+                    " FROM pg_class c LEFT JOIN pg_policies p ON p.tablename = c.relname"
+                    " WHERE c.relname = ANY(:names)"
+                ),
+                {"names": sorted(expected)},
+            ).all()
+    finally:
+        engine.dispose()
+    policies = {row.relname: row for row in rows}
+    assert set(policies) == expected
+    for name, row in policies.items():
+        assert row.relrowsecurity and row.relforcerowsecurity, f"{service}.{name}: RLS tidak dipaksa"
+        assert row.qual and "puja.tenant_id" in row.qual and "puja.semua_daerah" in row.qual, row.qual
+        assert "''::text" not in row.qual, f"{service}.{name}: kebijakan terbuka tanpa daerah: {row.qual}"
+        assert row.with_check == row.qual

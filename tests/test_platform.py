@@ -160,9 +160,12 @@ async def test_bad_input_gets_indonesian_problems_and_changes_nothing(gw: httpx.
     wrong_type = await gw.post("/api/tenants/v1/tenants", json={"kode": ["63"]}, headers=pusat)
     assert wrong_type.status_code == 422
 
+    # Under the gateway's limit but over the service's own (perizinan takes less than the platform's).
+    from perizinan.settings import Settings as PerizinanSettings
+
     oversized = await gw.post(
-        "/api/tenants/v1/tenants",
-        content=b'{"kode": "' + b"6" * 2_000_000 + b'"}',
+        "/api/perizinan/v1/kab-hulu-sungai-utara/permohonan",
+        content=b'{"catatan": "' + b"6" * PerizinanSettings(environment="test").max_body_bytes + b'"}',
         headers={**pusat, "content-type": "application/json"},
     )
     assert oversized.status_code == 413
