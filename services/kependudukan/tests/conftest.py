@@ -1,21 +1,20 @@
-from __future__ import annotations
-
-from typing import Any
-
 import pytest
 from kependudukan.contoh import csv_text
-from puja_kit.bus import Bus
-from puja_kit.testing.plugin import StartService
-from puja_kit.testing.tokens import TokenFactory
+from puja_kit.events.catalog import LayananSettings
+from puja_kit.testing.layanan import LayananDriver
 
-from .factories import Region, enable, family_rows
+from .factories import family_rows, import_csv
 
 
 @pytest.fixture
-async def region(start_service: StartService, bus: Bus, tokens: TokenFactory, tmp_path: Any) -> Region:
-    svc = await start_service("kependudukan", storage_dir=tmp_path / "uploads")
-    await enable(svc, bus, dokumen_wajib=["KTP", "KK"])
-    r = Region(svc, tokens)
-    job = await r.import_csv(csv_text(family_rows()))
+def layanan_settings() -> LayananSettings:
+    """The regions ask for a KTP and a KK scan with every request and promise 3 working days."""
+    return LayananSettings(sla_hari=3, dokumen_wajib=["KTP", "KK"])
+
+
+@pytest.fixture
+async def layanan(layanan: LayananDriver) -> LayananDriver:
+    """The kit's `layanan`, with the demo family and their neighbour imported into region X."""
+    job = await import_csv(layanan, csv_text(family_rows()))
     assert job["berhasil"] == 5
-    return r
+    return layanan

@@ -12,178 +12,191 @@ from puja_kit.access import declared_kinds
 from puja_kit.db import transaction
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
+from puja_kit.testing.layanan import LayananDriver, Wilayah
 from puja_kit.testing.plugin import StartService
-from puja_kit.testing.tokens import TokenFactory, grant
+from puja_kit.testing.tokens import TokenFactory
 from sqlalchemy import select
 
-from .factories import AYAH, BASE, IBU, KAKEK, KODE, PDF, TETANGGA, Region
+from .factories import AYAH, IBU, KAKEK, PDF, TETANGGA, warga_headers
 
 ALAMAT_BARU = {"alamat": "Jl. Basuki Rahmat No. 3", "rt": "001", "rw": "001", "kode_wilayah": "63.08.04.2001"}
 
 
-async def request_with_scans(region: Region, nik: str, body: dict[str, Any]) -> dict[str, Any]:
-    created = await region.client.post(f"{BASE}/permohonan", json=body, headers=region.warga(nik))
+async def request_with_scans(layanan: LayananDriver, nik: str, body: dict[str, Any]) -> dict[str, Any]:
+    created = await layanan.client.post(
+        layanan.url("/permohonan"), json=body, headers=warga_headers(layanan, nik)
+    )
     assert created.status_code == 201, created.text
     permohonan = created.json()
     for jenis in ("KTP", "KK"):
-        upload = await region.client.post(
-            f"{BASE}/permohonan/{permohonan['id']}/dokumen",
+        upload = await layanan.client.post(
+            layanan.url(f"/permohonan/{permohonan['id']}/dokumen"),
             data={"jenis": jenis},
             files={"berkas": (f"{jenis}.pdf", PDF, "application/pdf")},
-            headers=region.warga(nik),
+            headers=warga_headers(layanan, nik),
         )
         assert upload.status_code == 201, upload.text
-    submitted = await region.client.post(
-        f"{BASE}/permohonan/{permohonan['id']}/ajukan", headers=region.warga(nik)
+    submitted = await layanan.client.post(
+        layanan.url(f"/permohonan/{permohonan['id']}/ajukan"), headers=warga_headers(layanan, nik)
     )
     assert submitted.status_code == 200, submitted.text
     return dict(submitted.json())
 
 
-async def events(region: Region) -> list[Event]:
-    async with transaction(region.svc.sessionmaker, all_regions=True) as session:
+async def events(layanan: LayananDriver) -> list[Event]:
+    async with transaction(layanan.svc.sessionmaker, all_regions=True) as session:
         rows = (await session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))).all()
     return [Event.from_bytes(r.body) for r in rows if ".penduduk." in r.type]
 
 
-async def test_address_change_is_applied_on_approval_and_announced(region: Region) -> None:
-    submitted = await request_with_scans(region, AYAH, {"jenis": "PINDAH", "alamat_baru": ALAMAT_BARU})
+async def test_address_change_is_applied_on_approval_and_announced(layanan: LayananDriver) -> None:
+    submitted = await request_with_scans(layanan, AYAH, {"jenis": "PINDAH", "alamat_baru": ALAMAT_BARU})
     assert submitted["status"] == "DIAJUKAN"
     assert submitted["sla_jatuh_tempo"] is not None
-    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    record = (await layanan.client.get(layanan.url(f"/penduduk/{AYAH}"), headers=layanan.operator_x)).json()
     assert record["alamat"] == "Jl. Norman Umar No. 12", "nothing changes before approval"
 
-    approved = await region.client.post(
-        f"{BASE}/permohonan/{submitted['id']}/setujui",
+    approved = await layanan.client.post(
+        layanan.url(f"/permohonan/{submitted['id']}/setujui"),
         json={"nomor_dokumen": "SKPWNI/2026/0001"},
-        headers=region.operator(),
+        headers=layanan.operator_x,
     )
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "SELESAI"
     assert [h["ke"] for h in approved.json()["riwayat"]] == ["DIAJUKAN", "VERIFIKASI", "DIPROSES", "SELESAI"]
 
-    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    record = (await layanan.client.get(layanan.url(f"/penduduk/{AYAH}"), headers=layanan.operator_x)).json()
     assert record["alamat"] == ALAMAT_BARU["alamat"]
     assert record["kode_wilayah"] == "63.08.04.2001"
     assert record["nama_wilayah"] == "Panyiuran"
     assert record["versi"] == 2
-    [moved] = await events(region)
+    [moved] = await events(layanan)
     assert moved.type == "puja.kependudukan.penduduk.moved"
-    assert moved.tenant == KODE
+    assert moved.tenant == layanan.x.kode
     assert moved.data.model_dump()["alamat"]["kode_wilayah"] == "63.08.04.2001"
     assert moved.data.model_dump()["versi"] == 2
 
-    again = await region.client.post(
-        f"{BASE}/permohonan/{submitted['id']}/setujui",
+    again = await layanan.client.post(
+        layanan.url(f"/permohonan/{submitted['id']}/setujui"),
         json={"nomor_dokumen": "X-1"},
-        headers=region.operator(),
+        headers=layanan.operator_x,
     )
     assert again.status_code == 409
 
 
-async def test_death_certificate_for_a_family_member_marks_the_record(region: Region) -> None:
-    stranger = await region.client.post(
-        f"{BASE}/permohonan",
+async def test_death_certificate_for_a_family_member_marks_the_record(layanan: LayananDriver) -> None:
+    stranger = await layanan.client.post(
+        layanan.url("/permohonan"),
         json={"jenis": "AKTA_KEMATIAN", "subjek_nik": TETANGGA, "tanggal_meninggal": "2026-11-01"},
-        headers=region.warga(AYAH),
+        headers=warga_headers(layanan, AYAH),
     )
     assert stranger.status_code == 422
     submitted = await request_with_scans(
-        region, AYAH, {"jenis": "AKTA_KEMATIAN", "subjek_nik": KAKEK, "tanggal_meninggal": "2026-11-01"}
+        layanan, AYAH, {"jenis": "AKTA_KEMATIAN", "subjek_nik": KAKEK, "tanggal_meninggal": "2026-11-01"}
     )
-    approved = await region.client.post(
-        f"{BASE}/permohonan/{submitted['id']}/setujui",
+    approved = await layanan.client.post(
+        layanan.url(f"/permohonan/{submitted['id']}/setujui"),
         json={"nomor_dokumen": "AKM-6308-2026-17"},
-        headers=region.operator(),
+        headers=layanan.operator_x,
     )
     assert approved.status_code == 200, approved.text
-    record = (await region.client.get(f"{BASE}/penduduk/{KAKEK}", headers=region.operator())).json()
+    record = (await layanan.client.get(layanan.url(f"/penduduk/{KAKEK}"), headers=layanan.operator_x)).json()
     assert record["status"] == "MENINGGAL"
     assert record["tanggal_meninggal"] == "2026-11-01"
-    [died] = await events(region)
+    [died] = await events(layanan)
     assert died.type == "puja.kependudukan.penduduk.died"
     assert died.data.model_dump()["nik"] == KAKEK
 
 
-async def test_birth_registers_the_child_in_the_family_card(region: Region) -> None:
+async def test_birth_registers_the_child_in_the_family_card(layanan: LayananDriver) -> None:
     bayi = {
         "nama": "Aisyah Putri",
         "tempat_lahir": "Amuntai",
         "tanggal_lahir": "2026-11-02",
         "jenis_kelamin": "P",
     }
-    submitted = await request_with_scans(region, IBU, {"jenis": "AKTA_KELAHIRAN", "bayi": bayi})
-    url = f"{BASE}/permohonan/{submitted['id']}/setujui"
-    wrong = await region.client.post(
-        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308050211260001"}, headers=region.operator()
+    submitted = await request_with_scans(layanan, IBU, {"jenis": "AKTA_KELAHIRAN", "bayi": bayi})
+    url = layanan.url(f"/permohonan/{submitted['id']}/setujui")
+    wrong = await layanan.client.post(
+        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308050211260001"}, headers=layanan.operator_x
     )
     assert wrong.status_code == 422, "a girl's NIK has 40 added to her birth day"
-    right = await region.client.post(
-        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308054211260001"}, headers=region.operator()
+    right = await layanan.client.post(
+        url, json={"nomor_dokumen": "AKL-1", "nik_baru": "6308054211260001"}, headers=layanan.operator_x
     )
     assert right.status_code == 200, right.text
-    family = (await region.client.get(f"{BASE}/penduduk/saya", headers=region.warga(IBU))).json()
+    family = (
+        await layanan.client.get(layanan.url("/penduduk/saya"), headers=warga_headers(layanan, IBU))
+    ).json()
     assert "Aisyah Putri" in [p["nama"] for p in family]
-    [born] = await events(region)
+    [born] = await events(layanan)
     assert born.type == "puja.kependudukan.penduduk.born"
 
 
-async def test_submission_needs_the_regions_documents_and_checks_file_types(region: Region) -> None:
+async def test_submission_needs_the_regions_documents_and_checks_file_types(layanan: LayananDriver) -> None:
     created = (
-        await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga(AYAH))
+        await layanan.client.post(
+            layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=warga_headers(layanan, AYAH)
+        )
     ).json()
-    missing = await region.client.post(
-        f"{BASE}/permohonan/{created['id']}/ajukan", headers=region.warga(AYAH)
+    missing = await layanan.client.post(
+        layanan.url(f"/permohonan/{created['id']}/ajukan"), headers=warga_headers(layanan, AYAH)
     )
     assert missing.status_code == 422
     assert "KTP, KK" in missing.json()["detail"]
-    not_a_scan = await region.client.post(
-        f"{BASE}/permohonan/{created['id']}/dokumen",
+    not_a_scan = await layanan.client.post(
+        layanan.url(f"/permohonan/{created['id']}/dokumen"),
         data={"jenis": "KTP"},
         files={"berkas": ("ktp.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
-        headers=region.warga(AYAH),
+        headers=warga_headers(layanan, AYAH),
     )
     assert not_a_scan.status_code == 422
-    too_big = await region.client.post(
-        f"{BASE}/permohonan/{created['id']}/dokumen",
+    too_big = await layanan.client.post(
+        layanan.url(f"/permohonan/{created['id']}/dokumen"),
         data={"jenis": "KTP"},
         files={"berkas": ("ktp.pdf", PDF + b"0" * (6 * 1024 * 1024), "application/pdf")},
-        headers=region.warga(AYAH),
+        headers=warga_headers(layanan, AYAH),
     )
     assert too_big.status_code == 413
     detail = (
-        await region.client.get(f"{BASE}/permohonan/{created['id']}", headers=region.warga(AYAH))
+        await layanan.client.get(
+            layanan.url(f"/permohonan/{created['id']}"), headers=warga_headers(layanan, AYAH)
+        )
     ).json()
     assert detail["dokumen"] == []
     assert detail["status"] == "DRAF"
 
 
-async def test_correction_loop_and_public_tracking_without_personal_data(region: Region) -> None:
-    submitted = await request_with_scans(region, AYAH, {"jenis": "KTP"})
+async def test_correction_loop_and_public_tracking_without_personal_data(layanan: LayananDriver) -> None:
+    submitted = await request_with_scans(layanan, AYAH, {"jenis": "KTP"})
     pid = submitted["id"]
-    await region.client.post(f"{BASE}/permohonan/{pid}/verifikasi", json={}, headers=region.operator())
-    no_note = await region.client.post(
-        f"{BASE}/permohonan/{pid}/minta-perbaikan", json={}, headers=region.operator()
+    await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/verifikasi"), json={}, headers=layanan.operator_x
+    )
+    no_note = await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/minta-perbaikan"), json={}, headers=layanan.operator_x
     )
     assert no_note.status_code == 422
-    asked = await region.client.post(
-        f"{BASE}/permohonan/{pid}/minta-perbaikan",
+    asked = await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/minta-perbaikan"),
         json={"catatan": "Pindaian KK terpotong"},
-        headers=region.operator(),
+        headers=layanan.operator_x,
     )
     assert asked.json()["status"] == "PERLU_PERBAIKAN"
-    upload = await region.client.post(
-        f"{BASE}/permohonan/{pid}/dokumen",
+    upload = await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/dokumen"),
         data={"jenis": "KK"},
         files={"berkas": ("kk.png", b"\x89PNG\r\n\x1a\nrest", "image/png")},
-        headers=region.warga(AYAH),
+        headers=warga_headers(layanan, AYAH),
     )
     assert upload.status_code == 201
-    resent = await region.client.post(f"{BASE}/permohonan/{pid}/ajukan-ulang", headers=region.warga(AYAH))
+    resent = await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/ajukan-ulang"), headers=warga_headers(layanan, AYAH)
+    )
     assert resent.json()["status"] == "DIAJUKAN"
     assert len(resent.json()["dokumen"]) == 2, "the new KK replaced the old one"
 
-    tracking = await region.client.get(f"{BASE}/lacak/{submitted['nomor']}")
+    tracking = await layanan.client.get(layanan.url(f"/lacak/{submitted['nomor']}"))
     assert tracking.status_code == 200
     assert [t["status"] for t in tracking.json()["timeline"]] == [
         "DIAJUKAN",
@@ -195,20 +208,22 @@ async def test_correction_loop_and_public_tracking_without_personal_data(region:
 
 
 async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan(
-    region: Region, tokens: TokenFactory
+    layanan: LayananDriver, tokens: TokenFactory
 ) -> None:
-    submitted = await request_with_scans(region, AYAH, {"jenis": "KTP"})
+    submitted = await request_with_scans(layanan, AYAH, {"jenis": "KTP"})
     pid = submitted["id"]
-    other_citizen = await region.client.get(f"{BASE}/permohonan/{pid}", headers=region.warga(TETANGGA))
+    other_citizen = await layanan.client.get(
+        layanan.url(f"/permohonan/{pid}"), headers=warga_headers(layanan, TETANGGA)
+    )
     assert other_citizen.status_code == 404
-    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(TETANGGA))).json()[
-        "total"
-    ] == 0
-    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(AYAH))).json()[
-        "total"
-    ] == 1
     assert (
-        await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.warga(TETANGGA))
+        await layanan.client.get(layanan.url("/permohonan/saya"), headers=warga_headers(layanan, TETANGGA))
+    ).json()["total"] == 0
+    assert (
+        await layanan.client.get(layanan.url("/permohonan/saya"), headers=warga_headers(layanan, AYAH))
+    ).json()["total"] == 1
+    assert (
+        await layanan.client.get(layanan.url(f"/penduduk/{AYAH}"), headers=warga_headers(layanan, TETANGGA))
     ).status_code == 404
     # Another citizen gets "not found" for what is AYAH's, whatever they try on it.
     scan = submitted["dokumen"][0]["id"]
@@ -216,32 +231,34 @@ async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan
         ("GET", f"/permohonan/{pid}/dokumen/{scan}"),
         ("POST", f"/permohonan/{pid}/batalkan"),
     ):
-        response = await region.client.request(method, f"{BASE}{path}", headers=region.warga(TETANGGA))
+        response = await layanan.client.request(
+            method, layanan.url(path), headers=warga_headers(layanan, TETANGGA)
+        )
         assert response.status_code == 404, (path, response.text)
-    upload = await region.client.post(
-        f"{BASE}/permohonan/{pid}/dokumen",
+    upload = await layanan.client.post(
+        layanan.url(f"/permohonan/{pid}/dokumen"),
         data={"jenis": "KTP"},
         files={"berkas": ("ktp.pdf", PDF, "application/pdf")},
-        headers=region.warga(TETANGGA),
+        headers=warga_headers(layanan, TETANGGA),
     )
     assert upload.status_code == 404
     # Staff of another region or another layanan, and citizens on staff routes, are refused at the route.
     for headers in (
-        region.operator(kode="63.09"),
-        region.operator(layanan="kesehatan"),
-        region.warga(TETANGGA),
+        layanan.operator_y,
+        layanan.operator_x_lain,
+        warga_headers(layanan, TETANGGA),
     ):
-        assert (await region.client.get(f"{BASE}/permohonan", headers=headers)).status_code == 403
-        assert (await region.client.get(f"{BASE}/penduduk", headers=headers)).status_code == 403
-        approve = await region.client.post(
-            f"{BASE}/permohonan/{pid}/setujui", json={"nomor_dokumen": "X-1"}, headers=headers
+        assert (await layanan.client.get(layanan.url("/permohonan"), headers=headers)).status_code == 403
+        assert (await layanan.client.get(layanan.url("/penduduk"), headers=headers)).status_code == 403
+        approve = await layanan.client.post(
+            layanan.url(f"/permohonan/{pid}/setujui"), json={"nomor_dokumen": "X-1"}, headers=headers
         )
         assert approve.status_code == 403, approve.text
-        verify = await region.client.post(f"{BASE}/permohonan/{pid}/verifikasi", headers=headers)
+        verify = await layanan.client.post(layanan.url(f"/permohonan/{pid}/verifikasi"), headers=headers)
         assert verify.status_code == 403, verify.text
-    for headers in (region.operator(kode="63.09"), region.operator(layanan="kesehatan")):
+    for headers in (layanan.operator_y, layanan.operator_x_lain):
         for path in (f"/permohonan/{pid}", f"/permohonan/{pid}/dokumen/{scan}", f"/penduduk/{AYAH}"):
-            response = await region.client.get(f"{BASE}{path}", headers=headers)
+            response = await layanan.client.get(layanan.url(path), headers=headers)
             assert response.status_code == 403, (path, response.text)
     # Without a token, nothing but the public tracking page.
     for method, path in (
@@ -252,54 +269,58 @@ async def test_people_see_only_their_own_and_staff_only_their_region_and_layanan
         ("GET", f"/penduduk/{AYAH}"),
         ("GET", "/verifikasi-nik"),
     ):
-        response = await region.client.request(method, f"{BASE}{path}")
+        response = await layanan.client.request(method, layanan.url(path))
         assert response.status_code == 401, (path, response.text)
-    assert (await region.client.get(f"{BASE}/lacak/{submitted['nomor']}")).status_code == 200
-    unchanged = (await region.client.get(f"{BASE}/permohonan/{pid}", headers=region.warga(AYAH))).json()
+    assert (await layanan.client.get(layanan.url(f"/lacak/{submitted['nomor']}"))).status_code == 200
+    unchanged = (
+        await layanan.client.get(layanan.url(f"/permohonan/{pid}"), headers=warga_headers(layanan, AYAH))
+    ).json()
     assert unchanged["status"] == "DIAJUKAN"
     assert unchanged["nomor_dokumen"] is None
     assert len(unchanged["riwayat"]) == 1
     assert len(unchanged["dokumen"]) == 2
-    draft = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga(IBU))
+    draft = await layanan.client.post(
+        layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=warga_headers(layanan, IBU)
+    )
     assert draft.status_code == 201
-    listed = (await region.client.get(f"{BASE}/permohonan", headers=region.operator())).json()
+    listed = (await layanan.client.get(layanan.url("/permohonan"), headers=layanan.operator_x)).json()
     assert [i["nomor"] for i in listed["items"]] == [submitted["nomor"]]
     assert listed["items"][0]["pemohon_nama"] == "Warga Demo"
     # A draft is still the citizen's own work: for staff it does not exist until it is submitted.
-    draft_path = f"{BASE}/permohonan/{draft.json()['id']}"
-    assert (await region.client.get(draft_path, headers=region.operator())).status_code == 404
+    draft_path = layanan.url(f"/permohonan/{draft.json()['id']}")
+    assert (await layanan.client.get(draft_path, headers=layanan.operator_x)).status_code == 404
     assert (
-        await region.client.post(f"{draft_path}/verifikasi", headers=region.operator())
+        await layanan.client.post(f"{draft_path}/verifikasi", headers=layanan.operator_x)
     ).status_code == 404
-    assert (await region.client.get(draft_path, headers=region.warga(IBU))).status_code == 200
-    not_enabled = await region.client.get(
-        "/api/kependudukan/v1/kab-balangan/permohonan/saya", headers=region.warga(AYAH)
+    assert (await layanan.client.get(draft_path, headers=warga_headers(layanan, IBU))).status_code == 200
+    not_enabled = await layanan.client.get(
+        layanan.url("/permohonan/saya", Wilayah.of("63.11")), headers=warga_headers(layanan, AYAH)
     )
     assert not_enabled.status_code == 404
     assert not_enabled.json()["code"] == "layanan_tidak_aktif"
 
 
-async def test_a_retried_submit_creates_one_application(region: Region) -> None:
-    headers = {**region.warga(AYAH), "Idempotency-Key": "hp-ayah-ktp-0001"}
-    first = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=headers)
-    second = await region.client.post(f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=headers)
+async def test_a_retried_submit_creates_one_application(layanan: LayananDriver) -> None:
+    headers = {**warga_headers(layanan, AYAH), "Idempotency-Key": "hp-ayah-ktp-0001"}
+    first = await layanan.client.post(layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=headers)
+    second = await layanan.client.post(layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=headers)
     assert first.json()["nomor"] == second.json()["nomor"]
-    assert (await region.client.get(f"{BASE}/permohonan/saya", headers=region.warga(AYAH))).json()[
-        "total"
-    ] == 1
+    assert (
+        await layanan.client.get(layanan.url("/permohonan/saya"), headers=warga_headers(layanan, AYAH))
+    ).json()["total"] == 1
 
 
 async def test_a_citizen_unknown_to_the_region_cannot_file(
-    region: Region, start_service: StartService
+    layanan: LayananDriver, start_service: StartService
 ) -> None:
-    response = await region.client.post(
-        f"{BASE}/permohonan", json={"jenis": "KTP"}, headers=region.warga("6308010101900009")
+    response = await layanan.client.post(
+        layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=warga_headers(layanan, "6308010101900009")
     )
     assert response.status_code == 404
-    staff = await region.client.post(
-        f"{BASE}/permohonan",
+    staff = await layanan.client.post(
+        layanan.url("/permohonan"),
         json={"jenis": "KTP"},
-        headers=region.tokens.headers(grant("operator", KODE, "kependudukan")),
+        headers=layanan.operator_x,
     )
     assert staff.status_code == 403
 
@@ -346,17 +367,17 @@ def test_every_route_declares_who_may_call_it() -> None:
 
 
 async def test_a_staff_read_of_a_record_is_logged_with_the_nik_masked(
-    region: Region, caplog: pytest.LogCaptureFixture
+    layanan: LayananDriver, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="puja_kit.privasi")
-    response = await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())
+    response = await layanan.client.get(layanan.url(f"/penduduk/{AYAH}"), headers=layanan.operator_x)
     assert response.status_code == 200
     [entry] = [r.getMessage() for r in caplog.records if r.name == "puja_kit.privasi"]
     assert entry.startswith("akses data penduduk 6308********0001 oleh akun ")
-    assert entry.endswith(f" di {KODE} (kependudukan)")
+    assert entry.endswith(f" di {layanan.x.kode} (kependudukan)")
     assert AYAH not in entry
     caplog.clear()
-    family = await region.client.get(f"{BASE}/penduduk/{IBU}", headers=region.warga(AYAH))
+    family = await layanan.client.get(layanan.url(f"/penduduk/{IBU}"), headers=warga_headers(layanan, AYAH))
     assert family.status_code == 200
     assert [r for r in caplog.records if r.name == "puja_kit.privasi"] == [], (
         "a family member's read is no staff read"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from kependudukan.contoh import csv_text, rows
+from puja_kit.testing.layanan import LayananDriver
 
-from .factories import AYAH, BASE, Region, family_rows
+from .factories import AYAH, family_rows, import_csv, warga_headers
 
 
-async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Region) -> None:
+async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(layanan: LayananDriver) -> None:
     good = list(rows("63.08", 50, seed=3))
     bad = [
         {**good[0], "nik": "12345"},
@@ -21,14 +22,14 @@ async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Reg
         family_rows()[0],  # already registered
         {**good[6], "nama": "Budi\tSantoso", "alamat": "Jl. Norman\nUmar"},
     ]
-    job = await region.import_csv(csv_text(good + bad))
+    job = await import_csv(layanan, csv_text(good + bad))
     assert job["status"] == "SELESAI"
     assert job["diproses"] == 58
     assert job["berhasil"] == 50
     assert job["ditolak"] == 8
     rejected = (
-        await region.client.get(
-            f"{BASE}/impor/{job['id']}/ditolak", params={"size": 100}, headers=region.operator()
+        await layanan.client.get(
+            layanan.url(f"/impor/{job['id']}/ditolak"), params={"size": 100}, headers=layanan.operator_x
         )
     ).json()
     reasons = {row["baris"]: row["alasan"] for row in rejected["items"]}
@@ -41,40 +42,44 @@ async def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(region: Reg
     assert reasons[58] == "NIK sudah terdaftar"
     assert reasons[59] == "nama berisi karakter kontrol; alamat berisi karakter kontrol"
     listed = (
-        await region.client.get(f"{BASE}/penduduk", params={"q": good[10]["nik"]}, headers=region.operator())
+        await layanan.client.get(
+            layanan.url("/penduduk"), params={"q": good[10]["nik"]}, headers=layanan.operator_x
+        )
     ).json()
     assert listed["items"][0]["nama"] == good[10]["nama"]
-    record = (await region.client.get(f"{BASE}/penduduk/{AYAH}", headers=region.operator())).json()
+    record = (await layanan.client.get(layanan.url(f"/penduduk/{AYAH}"), headers=layanan.operator_x)).json()
     assert record["nama"] == "Warga Demo", "an import never overwrites a record"
 
 
-async def test_a_file_without_the_columns_fails_clearly(region: Region) -> None:
-    job = await region.import_csv("nama,alamat\nBudi,Amuntai\n")
+async def test_a_file_without_the_columns_fails_clearly(layanan: LayananDriver) -> None:
+    job = await import_csv(layanan, "nama,alamat\nBudi,Amuntai\n")
     assert job["status"] == "GAGAL"
     assert "kolom wajib tidak ada" in job["pesan"]
 
 
-async def test_only_staff_import(region: Region) -> None:
-    response = await region.client.post(
-        f"{BASE}/impor", files={"berkas": ("p.csv", b"nik\n", "text/csv")}, headers=region.warga(AYAH)
+async def test_only_staff_import(layanan: LayananDriver) -> None:
+    response = await layanan.client.post(
+        layanan.url("/impor"),
+        files={"berkas": ("p.csv", b"nik\n", "text/csv")},
+        headers=warga_headers(layanan, AYAH),
     )
     assert response.status_code == 403
 
 
 async def test_a_file_that_is_not_utf8_fails_with_a_reason_and_keeps_nothing_half_done(
-    region: Region,
+    layanan: LayananDriver,
 ) -> None:
     rows_cp1252 = "nik,no_kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,kode_wilayah\n"
     rows_cp1252 += "6308051708900099,6308050101100001,Jos\u00e9 B\u00e9la,Amuntai,1990-08-17,L,Jl. A,001,001,63.08.05.1001\n"
-    response = await region.client.post(
-        f"{BASE}/impor",
+    response = await layanan.client.post(
+        layanan.url("/impor"),
         files={"berkas": ("excel.csv", rows_cp1252.encode("cp1252"), "text/csv")},
-        headers=region.operator(),
+        headers=layanan.operator_x,
     )
     assert response.status_code == 202
     job_id = response.json()["id"]
     for _ in range(200):
-        job = (await region.client.get(f"{BASE}/impor/{job_id}", headers=region.operator())).json()
+        job = (await layanan.client.get(layanan.url(f"/impor/{job_id}"), headers=layanan.operator_x)).json()
         if job["status"] != "BERJALAN":
             break
         await asyncio.sleep(0.05)

@@ -4,34 +4,42 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from puja_kit.db import new_id
 from puja_kit.events.catalog import LayananSettings, TenantLayananDisabled, TenantLayananEnabled
+from puja_kit.testing.layanan import LayananDriver, StartLayanan
 from puja_kit.testing.tokens import grant
 
-if TYPE_CHECKING:
-    from conftest import KesehatanDriver, StartKesehatan
+from .factories import (
+    act,
+    book,
+    in_days,
+    make_booking,
+    make_fasilitas,
+    make_jadwal,
+    make_open_poli,
+    make_poli,
+    make_warga,
+    read_queue,
+    today,
+)
 
-HSU_REF = {
-    "kode": "63.08",
-    "slug": "kab-hulu-sungai-utara",
-    "nama": "Kabupaten Hulu Sungai Utara",
-    "zona_waktu": "WITA",
-}
 
-
-async def test_the_directory_is_public_and_filters_by_emergency_type_and_area(kes: KesehatanDriver) -> None:
-    rsud = await kes.make_fasilitas(
-        jenis="rumah_sakit", nama="RSUD Pambalah Batung", kode_wilayah="63.08.05", igd=True
+async def test_the_directory_is_public_and_filters_by_emergency_type_and_area(layanan: LayananDriver) -> None:
+    rsud = await make_fasilitas(
+        layanan, jenis="rumah_sakit", nama="RSUD Pambalah Batung", kode_wilayah="63.08.05", igd=True
     )
-    await kes.make_fasilitas(jenis="puskesmas", nama="Puskesmas Babirik", kode_wilayah="63.08.02")
-    await kes.make_fasilitas(
-        jenis="klinik", nama="Klinik Pratama Amuntai", kode_wilayah="63.08.05.1001", alamat="Jl. Norman Umar"
+    await make_fasilitas(layanan, jenis="puskesmas", nama="Puskesmas Babirik", kode_wilayah="63.08.02")
+    await make_fasilitas(
+        layanan,
+        jenis="klinik",
+        nama="Klinik Pratama Amuntai",
+        kode_wilayah="63.08.05.1001",
+        alamat="Jl. Norman Umar",
     )
-    url = kes.url("/fasilitas")
+    url = layanan.url("/fasilitas")
 
-    everything = await kes.client.get(url)  # no token
+    everything = await layanan.client.get(url)  # no token
     assert everything.status_code == 200
     body = everything.json()
     assert body["total"] == 3
@@ -43,31 +51,31 @@ async def test_the_directory_is_public_and_filters_by_emergency_type_and_area(ke
     assert all(f["diperbarui"] for f in body["items"])  # citizens see how fresh the data is
     assert body["items"][1]["nama_wilayah"] == "Kecamatan Babirik"
 
-    emergency = (await kes.client.get(url, params={"igd": "true"})).json()
+    emergency = (await layanan.client.get(url, params={"igd": "true"})).json()
     assert [f["id"] for f in emergency["items"]] == [rsud["id"]]
-    clinics = (await kes.client.get(url, params={"jenis": "klinik"})).json()
+    clinics = (await layanan.client.get(url, params={"jenis": "klinik"})).json()
     assert [f["nama"] for f in clinics["items"]] == ["Klinik Pratama Amuntai"]
-    amuntai_tengah = (await kes.client.get(url, params={"kode_wilayah": "63.08.05"})).json()
+    amuntai_tengah = (await layanan.client.get(url, params={"kode_wilayah": "63.08.05"})).json()
     assert {f["nama"] for f in amuntai_tengah["items"]} == {"RSUD Pambalah Batung", "Klinik Pratama Amuntai"}
-    by_street = (await kes.client.get(url, params={"q": "norman"})).json()
+    by_street = (await layanan.client.get(url, params={"q": "norman"})).json()
     assert [f["nama"] for f in by_street["items"]] == ["Klinik Pratama Amuntai"]
-    paged = (await kes.client.get(url, params={"size": 2, "page": 2})).json()
+    paged = (await layanan.client.get(url, params={"size": 2, "page": 2})).json()
     assert paged["total"] == 3
     assert [f["nama"] for f in paged["items"]] == ["RSUD Pambalah Batung"]
 
-    bad = await kes.client.get(url, params={"jenis": "apotek"})
+    bad = await layanan.client.get(url, params={"jenis": "apotek"})
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
 
 
-async def test_nearest_facilities_come_first_with_their_distance(kes: KesehatanDriver) -> None:
-    await kes.make_fasilitas(nama="RSUD Pambalah Batung", latitude=-2.4183, longitude=115.2503)
-    await kes.make_fasilitas(nama="Puskesmas Babirik", latitude=-2.5197, longitude=115.1806)
-    await kes.make_fasilitas(nama="Puskesmas Tanpa Koordinat")
-    await kes.make_fasilitas(nama="Puskesmas Amuntai Selatan", latitude=-2.4619, longitude=115.2298)
+async def test_nearest_facilities_come_first_with_their_distance(layanan: LayananDriver) -> None:
+    await make_fasilitas(layanan, nama="RSUD Pambalah Batung", latitude=-2.4183, longitude=115.2503)
+    await make_fasilitas(layanan, nama="Puskesmas Babirik", latitude=-2.5197, longitude=115.1806)
+    await make_fasilitas(layanan, nama="Puskesmas Tanpa Koordinat")
+    await make_fasilitas(layanan, nama="Puskesmas Amuntai Selatan", latitude=-2.4619, longitude=115.2298)
 
     # Standing in Babirik.
-    near = await kes.client.get(kes.url("/fasilitas"), params={"lat": -2.515, "lon": 115.18})
+    near = await layanan.client.get(layanan.url("/fasilitas"), params={"lat": -2.515, "lon": 115.18})
     assert near.status_code == 200
     items = near.json()["items"]
     assert [f["nama"] for f in items] == [
@@ -82,26 +90,26 @@ async def test_nearest_facilities_come_first_with_their_distance(kes: KesehatanD
     assert 10 < distances[2] < 15  # Babirik to Amuntai, about 13 km
     assert distances[3] is None
 
-    half = await kes.client.get(kes.url("/fasilitas"), params={"lat": -2.515})
+    half = await layanan.client.get(layanan.url("/fasilitas"), params={"lat": -2.515})
     assert half.status_code == 422
     assert half.json()["errors"][0]["field"] == "lon"
-    plain = (await kes.client.get(kes.url("/fasilitas"))).json()
+    plain = (await layanan.client.get(layanan.url("/fasilitas"))).json()
     assert all(f["jarak_km"] is None for f in plain["items"])
 
 
-async def test_facility_detail_shows_its_poli_and_weekly_schedule(kes: KesehatanDriver) -> None:
-    fasilitas = await kes.make_fasilitas(nama="Puskesmas Amuntai Selatan", kode_wilayah="63.08.04")
+async def test_facility_detail_shows_its_poli_and_weekly_schedule(layanan: LayananDriver) -> None:
+    fasilitas = await make_fasilitas(layanan, nama="Puskesmas Amuntai Selatan", kode_wilayah="63.08.04")
     before = fasilitas["diperbarui"]
-    umum = await kes.make_poli(fasilitas["id"], nama="Poli Umum")
-    gigi = await kes.make_poli(fasilitas["id"], nama="Poli Gigi")
+    umum = await make_poli(layanan, fasilitas["id"], nama="Poli Umum")
+    gigi = await make_poli(layanan, fasilitas["id"], nama="Poli Gigi")
     assert umum["kode"] == "U"
     assert gigi["kode"] == "G"
-    await kes.make_jadwal(
-        umum["id"], hari=0, jam_mulai="08:00", jam_selesai="12:00", tenaga="dr. Siti Rahmah"
+    await make_jadwal(
+        layanan, umum["id"], hari=0, jam_mulai="08:00", jam_selesai="12:00", tenaga="dr. Siti Rahmah"
     )
-    friday = await kes.make_jadwal(umum["id"], hari=4, jam_mulai="08:00", jam_selesai="11:00", kuota=20)
+    friday = await make_jadwal(layanan, umum["id"], hari=4, jam_mulai="08:00", jam_selesai="11:00", kuota=20)
 
-    detail = await kes.client.get(kes.url(f"/fasilitas/{fasilitas['id']}"))
+    detail = await layanan.client.get(layanan.url(f"/fasilitas/{fasilitas['id']}"))
     assert detail.status_code == 200
     body = detail.json()
     assert body["nama_wilayah"] == "Kecamatan Amuntai Selatan"
@@ -115,48 +123,50 @@ async def test_facility_detail_shows_its_poli_and_weekly_schedule(kes: Kesehatan
     # A new schedule makes the facility's listing look fresh.
     assert body["diperbarui"] > before
 
-    deleted = await kes.client.delete(kes.url(f"/jadwal/{friday['id']}"), headers=kes.operator())
+    deleted = await layanan.client.delete(layanan.url(f"/jadwal/{friday['id']}"), headers=layanan.operator_x)
     assert deleted.status_code == 204
-    after = (await kes.client.get(kes.url(f"/fasilitas/{fasilitas['id']}"))).json()
+    after = (await layanan.client.get(layanan.url(f"/fasilitas/{fasilitas['id']}"))).json()
     assert [j["nama_hari"] for j in after["poli"][1]["jadwal"]] == ["Senin"]
 
-    missing = await kes.client.get(kes.url("/fasilitas/0190a3b2-0000-7000-8000-000000000000"))
+    missing = await layanan.client.get(layanan.url("/fasilitas/0190a3b2-0000-7000-8000-000000000000"))
     assert missing.status_code == 404
     assert missing.json()["code"] == "tidak_ditemukan"
 
 
 async def test_a_region_that_has_not_enabled_kesehatan_gets_the_problem(
-    start_kesehatan: StartKesehatan,
+    start_layanan: StartLayanan,
 ) -> None:
-    kes = await start_kesehatan()
-    response = await kes.client.get(kes.url("/fasilitas"))
+    layanan = await start_layanan(enable=False)
+    x = layanan.x
+    ref = {"kode": x.kode, "slug": x.slug, "nama": x.nama, "zona_waktu": x.zona_waktu}
+    response = await layanan.client.get(layanan.url("/fasilitas"))
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "layanan_tidak_aktif"
 
     # Enabling another layanan does not open kesehatan.
-    await kes.publish(
+    await layanan.publish(
         "puja.tenant_registry.tenant.layanan_enabled",
-        TenantLayananEnabled(**HSU_REF, layanan="perizinan", settings=LayananSettings()),
+        TenantLayananEnabled(**ref, layanan="perizinan", settings=LayananSettings()),
     )
-    await kes.enable()
-    balangan = await kes.client.get(kes.url("/fasilitas", "kab-balangan"))
-    assert balangan.json()["code"] == "layanan_tidak_aktif"
+    await layanan.enable()
+    tabalong = await layanan.client.get(layanan.url("/fasilitas", layanan.y))
+    assert tabalong.json()["code"] == "layanan_tidak_aktif"
 
-    await kes.publish(
-        "puja.tenant_registry.tenant.layanan_disabled", TenantLayananDisabled(**HSU_REF, layanan="kesehatan")
+    await layanan.publish(
+        "puja.tenant_registry.tenant.layanan_disabled", TenantLayananDisabled(**ref, layanan="kesehatan")
     )
 
     async def closed_again() -> None:
-        response = await kes.client.get(kes.url("/fasilitas"))
+        response = await layanan.client.get(layanan.url("/fasilitas"))
         assert response.status_code == 404
         assert response.json()["code"] == "layanan_tidak_aktif"
 
-    await kes.eventually(closed_again)
+    await layanan.eventually(closed_again)
 
 
-async def test_only_the_regions_health_staff_write_the_directory(kes: KesehatanDriver) -> None:
-    url = kes.url("/fasilitas")
+async def test_only_the_regions_health_staff_write_the_directory(layanan: LayananDriver) -> None:
+    url = layanan.url("/fasilitas")
     body = {
         "jenis": "puskesmas",
         "nama": "Puskesmas Haur Gading",
@@ -164,73 +174,79 @@ async def test_only_the_regions_health_staff_write_the_directory(kes: KesehatanD
         "kode_wilayah": "63.08.08",
     }
 
-    anonymous = await kes.client.post(url, json=body)
+    anonymous = await layanan.client.post(url, json=body)
     assert anonymous.status_code == 401
     refused = {
-        "warga": kes.warga().headers,
-        "operator of another region": kes.operator("63.09"),
-        "operator of another layanan": kes.operator("63.08", "perizinan"),
-        "admin of another region": kes.admin_daerah("63.09"),
+        "warga": make_warga(layanan).headers,
+        "operator of another region": layanan.operator_y,
+        "operator of another layanan": layanan.operator_x_lain,
+        "admin of another region": layanan.admin_y,
     }
     for who, headers in refused.items():
-        response = await kes.client.post(url, json=body, headers=headers)
+        response = await layanan.client.post(url, json=body, headers=headers)
         assert response.status_code == 403, who
         assert response.json()["code"] == "akses_ditolak", who  # refused by the route's declaration
-    assert (await kes.client.get(url)).json()["total"] == 0
+    assert (await layanan.client.get(url)).json()["total"] == 0
 
-    by_admin = await kes.client.post(url, json=body, headers=kes.admin_daerah())
+    by_admin = await layanan.client.post(url, json=body, headers=layanan.admin_x)
     assert by_admin.status_code == 201, by_admin.text
     fasilitas_id = by_admin.json()["id"]
-    again = await kes.client.post(url, json=body, headers=kes.operator())
+    again = await layanan.client.post(url, json=body, headers=layanan.operator_x)
     assert again.status_code == 409
 
-    patch_url = kes.url(f"/fasilitas/{fasilitas_id}")
-    stranger = await kes.client.patch(patch_url, json={"igd": True}, headers=kes.operator("63.09"))
+    patch_url = layanan.url(f"/fasilitas/{fasilitas_id}")
+    stranger = await layanan.client.patch(patch_url, json={"igd": True}, headers=layanan.operator_y)
     assert stranger.status_code == 403
-    poli_by_warga = await kes.client.post(
-        kes.url(f"/fasilitas/{fasilitas_id}/poli"), json={"nama": "Poli Umum"}, headers=kes.warga().headers
+    poli_by_warga = await layanan.client.post(
+        layanan.url(f"/fasilitas/{fasilitas_id}/poli"),
+        json={"nama": "Poli Umum"},
+        headers=make_warga(layanan).headers,
     )
     assert poli_by_warga.status_code == 403
 
-    patched = await kes.client.patch(
-        patch_url, json={"igd": True, "jam_buka": "24 jam", "telepon": "(0527) 61234"}, headers=kes.operator()
+    patched = await layanan.client.patch(
+        patch_url,
+        json={"igd": True, "jam_buka": "24 jam", "telepon": "(0527) 61234"},
+        headers=layanan.operator_x,
     )
     assert patched.status_code == 200
     assert patched.json()["igd"] is True
-    closed = await kes.client.patch(patch_url, json={"aktif": False}, headers=kes.operator())
+    closed = await layanan.client.patch(patch_url, json={"aktif": False}, headers=layanan.operator_x)
     assert closed.json()["aktif"] is False
-    assert (await kes.client.get(url)).json()["total"] == 0
-    assert (await kes.client.get(url, params={"aktif": "false"})).json()["total"] == 1
+    assert (await layanan.client.get(url)).json()["total"] == 0
+    assert (await layanan.client.get(url, params={"aktif": "false"})).json()["total"] == 1
 
-    emptied = await kes.client.patch(patch_url, json={"nama": None}, headers=kes.operator())
+    emptied = await layanan.client.patch(patch_url, json={"nama": None}, headers=layanan.operator_x)
     assert emptied.status_code == 422
     assert emptied.json()["errors"][0]["field"] == "nama"
 
 
-async def test_a_facility_must_lie_inside_the_region(kes: KesehatanDriver) -> None:
-    url = kes.url("/fasilitas")
+async def test_a_facility_must_lie_inside_the_region(layanan: LayananDriver) -> None:
+    url = layanan.url("/fasilitas")
     base = {"jenis": "klinik", "nama": "Klinik Luar", "alamat": "Jl. Luar"}
     cases = {
-        "63.09.01": "di_luar_daerah",  # Balangan
+        "63.09.01": "di_luar_daerah",  # Tabalong
         "63.08.99": "tidak_dikenal",
         "63.08": "bukan_kecamatan_atau_desa",
         "63-08-01": "string_pattern_mismatch",
     }
     for kode, code in cases.items():
-        response = await kes.client.post(url, json={**base, "kode_wilayah": kode}, headers=kes.operator())
+        response = await layanan.client.post(
+            url, json={**base, "kode_wilayah": kode}, headers=layanan.operator_x
+        )
         assert response.status_code == 422, kode
         error = response.json()["errors"][0]
         assert error["field"] == "kode_wilayah"
         assert error["code"] == code, kode
-    one_coordinate = await kes.client.post(
-        url, json={**base, "kode_wilayah": "63.08.01", "latitude": -2.4}, headers=kes.operator()
+    one_coordinate = await layanan.client.post(
+        url, json={**base, "kode_wilayah": "63.08.01", "latitude": -2.4}, headers=layanan.operator_x
     )
     assert one_coordinate.status_code == 422
-    assert (await kes.client.get(url)).json()["total"] == 0
+    assert (await layanan.client.get(url)).json()["total"] == 0
 
 
-async def test_a_name_of_spaces_or_control_characters_is_refused_never_stored(kes: KesehatanDriver) -> None:
-    url = kes.url("/fasilitas")
+async def test_a_name_of_spaces_or_control_characters_is_refused_never_stored(layanan: LayananDriver) -> None:
+    url = layanan.url("/fasilitas")
     base = {"jenis": "klinik", "alamat": "Jl. Norman Umar", "kode_wilayah": "63.08.05"}
     cases = {
         "     ": ("string_blank", "tidak boleh kosong"),
@@ -239,245 +255,249 @@ async def test_a_name_of_spaces_or_control_characters_is_refused_never_stored(ke
         "Klinik\u0000Sehat": ("string_control_character", "tidak boleh berisi karakter kontrol"),
     }
     for nama, (code, message) in cases.items():
-        response = await kes.client.post(url, json={**base, "nama": nama}, headers=kes.operator())
+        response = await layanan.client.post(url, json={**base, "nama": nama}, headers=layanan.operator_x)
         assert response.status_code == 422, ascii(nama)
         assert response.json()["errors"] == [{"field": "nama", "code": code, "message": message}]
-    assert (await kes.client.get(url)).json()["total"] == 0
+    assert (await layanan.client.get(url)).json()["total"] == 0
 
-    tidy = await kes.make_fasilitas(**base, nama="  Klinik   Pratama\u00a0Amuntai \n")
+    tidy = await make_fasilitas(layanan, **base, nama="  Klinik   Pratama\u00a0Amuntai \n")
     assert tidy["nama"] == "Klinik Pratama Amuntai"
-    renamed = await kes.client.patch(f"{url}/{tidy['id']}", json={"nama": "   "}, headers=kes.operator())
+    renamed = await layanan.client.patch(
+        f"{url}/{tidy['id']}", json={"nama": "   "}, headers=layanan.operator_x
+    )
     assert renamed.status_code == 422
 
     # A poli named with spaces alone answered 500: its queue prefix was taken from a first word it lacks.
-    poli_url = kes.url(f"/fasilitas/{tidy['id']}/poli")
+    poli_url = layanan.url(f"/fasilitas/{tidy['id']}/poli")
     for nama in ("     ", " \t\n ", "Poli\t\nGigi"):
-        response = await kes.client.post(poli_url, json={"nama": nama}, headers=kes.operator())
+        response = await layanan.client.post(poli_url, json={"nama": nama}, headers=layanan.operator_x)
         assert response.status_code == 422, ascii(nama)
-    assert (await kes.make_poli(tidy["id"], nama="Poli 123"))["kode"] == "A"
-    search = await kes.client.get(url, params={"q": "pratama\tamuntai"})
+    assert (await make_poli(layanan, tidy["id"], nama="Poli 123"))["kode"] == "A"
+    search = await layanan.client.get(url, params={"q": "pratama\tamuntai"})
     assert search.status_code == 422
-    assert (await kes.client.get(url, params={"q": "  "})).json()["total"] == 1  # an empty search box
-    assert (await kes.client.get(url, params={"q": "  pratama  "})).json()["total"] == 1
-    pasien = await kes.client.get(
-        kes.url("/pasien/\u0666\u0663\u0660\u0668051708900001"), headers=kes.operator()
+    assert (await layanan.client.get(url, params={"q": "  "})).json()["total"] == 1  # an empty search box
+    assert (await layanan.client.get(url, params={"q": "  pratama  "})).json()["total"] == 1
+    pasien = await layanan.client.get(
+        layanan.url("/pasien/\u0666\u0663\u0660\u0668051708900001"), headers=layanan.operator_x
     )
     assert pasien.status_code == 422  # another script's digits are not a NIK
 
 
-async def test_queue_numbers_run_per_poli_per_day(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    other_poli = await kes.make_open_poli()
-    numbers = [(await kes.booked(kes.warga(), poli["id"]))["nomor"] for _ in range(3)]
+async def test_queue_numbers_run_per_poli_per_day(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    other_poli = await make_open_poli(layanan)
+    numbers = [(await make_booking(layanan, make_warga(layanan), poli["id"]))["nomor"] for _ in range(3)]
     assert numbers == [1, 2, 3]
 
-    tomorrow = await kes.booked(kes.warga(), poli["id"], kes.in_days(1))
+    tomorrow = await make_booking(layanan, make_warga(layanan), poli["id"], in_days(layanan, 1))
     assert tomorrow["nomor"] == 1
     assert tomorrow["nomor_antrian"] == "U-001"
-    elsewhere = await kes.booked(kes.warga(), other_poli["id"])
+    elsewhere = await make_booking(layanan, make_warga(layanan), other_poli["id"])
     assert elsewhere["nomor"] == 1
-    fourth = await kes.booked(kes.warga(), poli["id"])
+    fourth = await make_booking(layanan, make_warga(layanan), poli["id"])
     assert fourth["nomor"] == 4
     assert fourth["status"] == "TERDAFTAR"
     assert fourth["poli_nama"] == poli["nama"]
-    assert [row["nomor"] for row in await kes.queue(poli["id"])] == [1, 2, 3, 4]
+    assert [row["nomor"] for row in await read_queue(layanan, poli["id"])] == [1, 2, 3, 4]
 
 
-async def test_concurrent_bookings_get_distinct_gap_free_numbers(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    citizens = [kes.warga(f"Warga {i}") for i in range(10)]
-    responses = await asyncio.gather(*(kes.book(who, poli["id"]) for who in citizens))
+async def test_concurrent_bookings_get_distinct_gap_free_numbers(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    citizens = [make_warga(layanan, f"Warga {i}") for i in range(10)]
+    responses = await asyncio.gather(*(book(layanan, who, poli["id"]) for who in citizens))
     assert [r.status_code for r in responses] == [201] * 10, [
         r.text for r in responses if r.status_code != 201
     ]
     assert sorted(r.json()["nomor"] for r in responses) == list(range(1, 11))
-    queue = await kes.queue(poli["id"])
+    queue = await read_queue(layanan, poli["id"])
     assert [row["nomor"] for row in queue] == list(range(1, 11))
 
 
-async def test_a_full_quota_is_refused_and_a_cancellation_frees_a_place(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli(kuota=2)
-    first = kes.warga()
-    booked = await kes.booked(first, poli["id"])
-    await kes.booked(kes.warga(), poli["id"])
+async def test_a_full_quota_is_refused_and_a_cancellation_frees_a_place(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan, kuota=2)
+    first = make_warga(layanan)
+    booked = await make_booking(layanan, first, poli["id"])
+    await make_booking(layanan, make_warga(layanan), poli["id"])
 
-    full = await kes.book(kes.warga(), poli["id"])
+    full = await book(layanan, make_warga(layanan), poli["id"])
     assert full.status_code == 409
     assert full.json()["code"] == "kuota_penuh"
     assert "penuh" in full.json()["detail"]
-    assert (await kes.book(kes.warga(), poli["id"], kes.in_days(1))).status_code == 201
+    assert (await book(layanan, make_warga(layanan), poli["id"], in_days(layanan, 1))).status_code == 201
 
-    cancelled = await kes.client.post(kes.url(f"/antrian/{booked['id']}/batal"), headers=first.headers)
+    cancelled = await layanan.client.post(
+        layanan.url(f"/antrian/{booked['id']}/batal"), headers=first.headers
+    )
     assert cancelled.status_code == 200
-    freed = await kes.booked(kes.warga(), poli["id"])
+    freed = await make_booking(layanan, make_warga(layanan), poli["id"])
     assert freed["nomor"] == 3  # a refused booking never used up a number
 
 
-async def test_one_active_booking_per_citizen_per_poli_per_day(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    siti = kes.warga()
-    first = await kes.booked(siti, poli["id"])
-    duplicate = await kes.book(siti, poli["id"])
+async def test_one_active_booking_per_citizen_per_poli_per_day(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    siti = make_warga(layanan)
+    first = await make_booking(layanan, siti, poli["id"])
+    duplicate = await book(layanan, siti, poli["id"])
     assert duplicate.status_code == 409
     assert duplicate.json()["code"] == "antrian_ganda"
     assert "U-001" in duplicate.json()["detail"]
     # The same person with another account (same NIK) is still the same patient.
-    same_person = kes.warga(nik=siti.nik)
-    assert (await kes.book(same_person, poli["id"])).status_code == 409
-    assert (await kes.book(siti, poli["id"], kes.in_days(2))).status_code == 201
+    same_person = make_warga(layanan, nik=siti.nik)
+    assert (await book(layanan, same_person, poli["id"])).status_code == 409
+    assert (await book(layanan, siti, poli["id"], in_days(layanan, 2))).status_code == 201
 
-    await kes.client.post(kes.url(f"/antrian/{first['id']}/batal"), headers=siti.headers)
-    rebooked = await kes.booked(siti, poli["id"])
+    await layanan.client.post(layanan.url(f"/antrian/{first['id']}/batal"), headers=siti.headers)
+    rebooked = await make_booking(layanan, siti, poli["id"])
     assert rebooked["nomor"] == 2
 
 
-async def test_dates_outside_the_window_or_without_a_schedule_are_refused(kes: KesehatanDriver) -> None:
-    fasilitas = await kes.make_fasilitas()
-    poli = await kes.make_poli(fasilitas["id"])
-    await kes.make_jadwal(poli["id"], hari=kes.today().weekday())
-    siti = kes.warga()
+async def test_dates_outside_the_window_or_without_a_schedule_are_refused(layanan: LayananDriver) -> None:
+    fasilitas = await make_fasilitas(layanan)
+    poli = await make_poli(layanan, fasilitas["id"])
+    await make_jadwal(layanan, poli["id"], hari=today(layanan).weekday())
+    siti = make_warga(layanan)
 
-    yesterday = await kes.book(siti, poli["id"], kes.in_days(-1))
+    yesterday = await book(layanan, siti, poli["id"], in_days(layanan, -1))
     assert yesterday.status_code == 422
     assert yesterday.json()["code"] == "tanggal_tidak_valid"
     assert yesterday.json()["errors"][0]["field"] == "tanggal"
-    too_far = await kes.book(siti, poli["id"], kes.in_days(21))
+    too_far = await book(layanan, siti, poli["id"], in_days(layanan, 21))
     assert too_far.status_code == 422
     assert "14 hari" in too_far.json()["detail"]
 
-    no_schedule = await kes.book(siti, poli["id"], kes.in_days(1))
+    no_schedule = await book(layanan, siti, poli["id"], in_days(layanan, 1))
     assert no_schedule.status_code == 422
     assert no_schedule.json()["code"] == "tidak_ada_jadwal"
     assert "tidak memiliki jadwal praktik pada hari" in no_schedule.json()["detail"]
 
-    assert (await kes.book(siti, poli["id"], kes.in_days(14))).status_code == 201
-    assert (await kes.book(kes.warga(), poli["id"])).status_code == 201
+    assert (await book(layanan, siti, poli["id"], in_days(layanan, 14))).status_code == 201
+    assert (await book(layanan, make_warga(layanan), poli["id"])).status_code == 201
 
-    unknown_poli = await kes.book(siti, "0190a3b2-0000-7000-8000-000000000000")
+    unknown_poli = await book(layanan, siti, "0190a3b2-0000-7000-8000-000000000000")
     assert unknown_poli.status_code == 404
-    not_a_date = await kes.client.post(
-        kes.url("/antrian"), json={"poli_id": poli["id"], "tanggal": "besok"}, headers=siti.headers
+    not_a_date = await layanan.client.post(
+        layanan.url("/antrian"), json={"poli_id": poli["id"], "tanggal": "besok"}, headers=siti.headers
     )
     assert not_a_date.status_code == 422
-    staff = await kes.client.post(
-        kes.url("/antrian"),
-        json={"poli_id": poli["id"], "tanggal": kes.today().isoformat()},
-        headers=kes.operator(),
+    staff = await layanan.client.post(
+        layanan.url("/antrian"),
+        json={"poli_id": poli["id"], "tanggal": today(layanan).isoformat()},
+        headers=layanan.operator_x,
     )
     assert staff.status_code == 403
 
 
-async def test_citizens_see_and_cancel_only_their_own_bookings(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    siti, budi = kes.warga("Siti Aminah"), kes.warga("Budi Santoso")
-    mine = await kes.booked(siti, poli["id"])
-    later = await kes.booked(siti, poli["id"], kes.in_days(3))
-    theirs = await kes.booked(budi, poli["id"])
+async def test_citizens_see_and_cancel_only_their_own_bookings(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    siti, budi = make_warga(layanan, "Siti Aminah"), make_warga(layanan, "Budi Santoso")
+    mine = await make_booking(layanan, siti, poli["id"])
+    later = await make_booking(layanan, siti, poli["id"], in_days(layanan, 3))
+    theirs = await make_booking(layanan, budi, poli["id"])
 
-    own = await kes.client.get(kes.url("/antrian/saya"), headers=siti.headers)
+    own = await layanan.client.get(layanan.url("/antrian/saya"), headers=siti.headers)
     assert own.status_code == 200
     assert [b["id"] for b in own.json()] == [later["id"], mine["id"]]
-    assert (await kes.client.get(kes.url("/antrian/saya"))).status_code == 401
+    assert (await layanan.client.get(layanan.url("/antrian/saya"))).status_code == 401
 
-    not_hers = await kes.client.post(kes.url(f"/antrian/{theirs['id']}/batal"), headers=siti.headers)
+    not_hers = await layanan.client.post(layanan.url(f"/antrian/{theirs['id']}/batal"), headers=siti.headers)
     assert not_hers.status_code == 404
-    cancelled = await kes.client.post(kes.url(f"/antrian/{mine['id']}/batal"), headers=siti.headers)
+    cancelled = await layanan.client.post(layanan.url(f"/antrian/{mine['id']}/batal"), headers=siti.headers)
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "DIBATALKAN"
-    again = await kes.client.post(kes.url(f"/antrian/{mine['id']}/batal"), headers=siti.headers)
+    again = await layanan.client.post(layanan.url(f"/antrian/{mine['id']}/batal"), headers=siti.headers)
     assert again.status_code == 409
 
-    budi_view = (await kes.client.get(kes.url("/antrian/saya"), headers=budi.headers)).json()
+    budi_view = (await layanan.client.get(layanan.url("/antrian/saya"), headers=budi.headers)).json()
     assert [(b["id"], b["status"]) for b in budi_view] == [(theirs["id"], "TERDAFTAR")]
 
 
-async def test_a_nik_not_yet_proved_neither_books_nor_sees_bookings(kes: KesehatanDriver) -> None:
+async def test_a_nik_not_yet_proved_neither_books_nor_sees_bookings(layanan: LayananDriver) -> None:
     """Bookings go by NIK: someone who merely registered another person's NIK gets nothing of theirs."""
-    poli = await kes.make_open_poli()
-    siti = kes.warga("Siti Aminah")
-    await kes.booked(siti, poli["id"])
+    poli = await make_open_poli(layanan)
+    siti = make_warga(layanan, "Siti Aminah")
+    await make_booking(layanan, siti, poli["id"])
     impostor = replace(
-        siti, headers=kes.tokens.headers(grant("warga"), sub=new_id(), nik=siti.nik, nik_verified=False)
+        siti, headers=layanan.tokens.headers(grant("warga"), sub=new_id(), nik=siti.nik, nik_verified=False)
     )
     for response in (
-        await kes.book(impostor, poli["id"], kes.in_days(1)),
-        await kes.client.get(kes.url("/antrian/saya"), headers=impostor.headers),
+        await book(layanan, impostor, poli["id"], in_days(layanan, 1)),
+        await layanan.client.get(layanan.url("/antrian/saya"), headers=impostor.headers),
     ):
         assert response.status_code == 403
         assert response.json()["code"] == "nik_belum_terverifikasi"
-    own = (await kes.client.get(kes.url("/antrian/saya"), headers=siti.headers)).json()
+    own = (await layanan.client.get(layanan.url("/antrian/saya"), headers=siti.headers)).json()
     assert len(own) == 1, "the refusal booked nothing"
 
 
-async def test_operator_calls_serves_and_marks_absent(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    siti, budi = kes.warga("Siti Aminah"), kes.warga("Budi Santoso")
-    first = await kes.booked(siti, poli["id"])
-    second = await kes.booked(budi, poli["id"])
+async def test_operator_calls_serves_and_marks_absent(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    siti, budi = make_warga(layanan, "Siti Aminah"), make_warga(layanan, "Budi Santoso")
+    first = await make_booking(layanan, siti, poli["id"])
+    second = await make_booking(layanan, budi, poli["id"])
 
     # A citizen, another region's operator and another layanan's operator here are refused at the route:
     # they neither read the day's queue (names, addresses) nor move a booking.
-    for outsider in (siti.headers, kes.operator("63.09"), kes.operator("63.08", "perizinan")):
-        assert (await kes.act(first["id"], "panggil", outsider)).status_code == 403
-        day = await kes.client.get(kes.url(f"/poli/{poli['id']}/antrian"), headers=outsider)
+    for outsider in (siti.headers, layanan.operator_y, layanan.operator_x_lain):
+        assert (await act(layanan, first["id"], "panggil", outsider)).status_code == 403
+        day = await layanan.client.get(layanan.url(f"/poli/{poli['id']}/antrian"), headers=outsider)
         assert day.status_code == 403
         assert "Budi" not in day.text and siti.nik not in day.text
-        patient = await kes.client.get(kes.url(f"/pasien/{budi.nik}"), headers=outsider)
+        patient = await layanan.client.get(layanan.url(f"/pasien/{budi.nik}"), headers=outsider)
         assert patient.status_code == 403
         assert "Budi" not in patient.text
-    assert [row["status"] for row in await kes.queue(poli["id"])] == ["TERDAFTAR", "TERDAFTAR"]
-    too_early = await kes.act(first["id"], "layani")
+    assert [row["status"] for row in await read_queue(layanan, poli["id"])] == ["TERDAFTAR", "TERDAFTAR"]
+    too_early = await act(layanan, first["id"], "layani")
     assert too_early.status_code == 409
     assert too_early.json()["code"] == "status_tidak_sesuai"
 
-    called = await kes.act(first["id"], "panggil")
+    called = await act(layanan, first["id"], "panggil")
     assert called.status_code == 200
     assert called.json()["status"] == "DIPANGGIL"
-    assert (await kes.act(first["id"], "panggil")).status_code == 409
+    assert (await act(layanan, first["id"], "panggil")).status_code == 409
     # Once called, the citizen can no longer cancel.
     assert (
-        await kes.client.post(kes.url(f"/antrian/{first['id']}/batal"), headers=siti.headers)
+        await layanan.client.post(layanan.url(f"/antrian/{first['id']}/batal"), headers=siti.headers)
     ).status_code == 409
-    served = await kes.act(first["id"], "layani")
+    served = await act(layanan, first["id"], "layani")
     assert served.json()["status"] == "DILAYANI"
-    assert (await kes.act(first["id"], "tidak-hadir")).status_code == 409
+    assert (await act(layanan, first["id"], "tidak-hadir")).status_code == 409
 
-    await kes.act(second["id"], "panggil")
-    absent = await kes.act(second["id"], "tidak-hadir")
+    await act(layanan, second["id"], "panggil")
+    absent = await act(layanan, second["id"], "tidak-hadir")
     assert absent.status_code == 200
     assert absent.json()["status"] == "TIDAK_HADIR"
 
-    queue = await kes.queue(poli["id"])
+    queue = await read_queue(layanan, poli["id"])
     assert [(row["nomor"], row["status"], row["pasien_nama"]) for row in queue] == [
         (1, "DILAYANI", "Siti Aminah"),
         (2, "TIDAK_HADIR", "Budi Santoso"),
     ]
     assert queue[0]["pasien_nik_tersamar"] == f"{siti.nik[:4]}********{siti.nik[-4:]}"
     assert (
-        await kes.client.get(kes.url(f"/poli/{poli['id']}/antrian"), headers=siti.headers)
+        await layanan.client.get(layanan.url(f"/poli/{poli['id']}/antrian"), headers=siti.headers)
     ).status_code == 403
-    missing = await kes.act("0190a3b2-0000-7000-8000-000000000000", "panggil")
+    missing = await act(layanan, "0190a3b2-0000-7000-8000-000000000000", "panggil")
     assert missing.status_code == 404
 
 
-async def test_anyone_sees_how_far_the_queue_is_without_personal_data(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    people = [kes.warga(name) for name in ("Siti Aminah", "Budi Santoso", "Rahmah Aulia")]
-    bookings = [await kes.booked(person, poli["id"]) for person in people]
-    summary_url = kes.url(f"/poli/{poli['id']}/antrian/ringkas")
+async def test_anyone_sees_how_far_the_queue_is_without_personal_data(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    people = [make_warga(layanan, name) for name in ("Siti Aminah", "Budi Santoso", "Rahmah Aulia")]
+    bookings = [await make_booking(layanan, person, poli["id"]) for person in people]
+    summary_url = layanan.url(f"/poli/{poli['id']}/antrian/ringkas")
     tanggal = {"tanggal": bookings[0]["tanggal"]}
 
-    before = (await kes.client.get(summary_url, params=tanggal)).json()
+    before = (await layanan.client.get(summary_url, params=tanggal)).json()
     assert before["sedang_dipanggil"] is None
     assert before["menunggu"] == 3
     kuota = before["kuota"]
     assert before["sisa_kuota"] == kuota - 3
 
-    await kes.act(bookings[0]["id"], "panggil")
-    await kes.act(bookings[0]["id"], "layani")
-    await kes.act(bookings[1]["id"], "panggil")
-    await kes.client.post(kes.url(f"/antrian/{bookings[2]['id']}/batal"), headers=people[2].headers)
-    response = await kes.client.get(summary_url, params=tanggal)  # no token: a public screen
+    await act(layanan, bookings[0]["id"], "panggil")
+    await act(layanan, bookings[0]["id"], "layani")
+    await act(layanan, bookings[1]["id"], "panggil")
+    await layanan.client.post(layanan.url(f"/antrian/{bookings[2]['id']}/batal"), headers=people[2].headers)
+    response = await layanan.client.get(summary_url, params=tanggal)  # no token: a public screen
     assert response.status_code == 200
     after = response.json()
     assert after["sedang_dipanggil"] == bookings[1]["nomor_antrian"]
@@ -486,31 +506,31 @@ async def test_anyone_sees_how_far_the_queue_is_without_personal_data(kes: Keseh
         assert person.nik not in response.text and person.nama not in response.text
 
 
-async def test_an_idempotency_key_returns_the_first_booking(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    siti = kes.warga()
+async def test_an_idempotency_key_returns_the_first_booking(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    siti = make_warga(layanan)
     key = {"Idempotency-Key": "antrian-uji-0001"}
-    first = await kes.book(siti, poli["id"], headers=key)
-    retried = await kes.book(siti, poli["id"], headers=key)
+    first = await book(layanan, siti, poli["id"], headers=key)
+    retried = await book(layanan, siti, poli["id"], headers=key)
     assert first.status_code == 201
     assert retried.status_code == 201
     assert retried.headers["idempotent-replayed"] == "true"
     assert retried.json() == first.json()
-    assert len(await kes.queue(poli["id"])) == 1
+    assert len(await read_queue(layanan, poli["id"])) == 1
 
-    reused = await kes.book(siti, poli["id"], kes.in_days(1), headers=key)
+    reused = await book(layanan, siti, poli["id"], in_days(layanan, 1), headers=key)
     assert reused.status_code == 422
     # Another citizen's identical key is theirs alone.
-    budi = await kes.book(kes.warga(), poli["id"], headers=key)
+    budi = await book(layanan, make_warga(layanan), poli["id"], headers=key)
     assert budi.status_code == 201
     assert budi.json()["nomor"] == 2
 
 
-async def test_the_service_reports_ready_and_documents_its_api(kes: KesehatanDriver) -> None:
-    ready = await kes.client.get("/api/kesehatan/readyz")
+async def test_the_service_reports_ready_and_documents_its_api(layanan: LayananDriver) -> None:
+    ready = await layanan.client.get("/api/kesehatan/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json()["checks"]["migrations"] == "ok"
-    spec = (await kes.client.get("/api/kesehatan/openapi.json")).json()
+    spec = (await layanan.client.get("/api/kesehatan/openapi.json")).json()
     booking = spec["paths"]["/api/kesehatan/v1/{tenant}/antrian"]["post"]
     assert booking["summary"] == "Mengambil nomor antrian di poli untuk hari berobat (warga)."
     assert booking["description"].startswith(booking["summary"])

@@ -4,15 +4,15 @@ waiting bookings, once."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from puja_kit.db import transaction
 from puja_kit.events.catalog import Alamat, PendudukDied, PendudukUpdated
 from puja_kit.outbox.models import InboxEvent
+from puja_kit.testing.layanan import LayananDriver
 from sqlalchemy import func, select
 
-if TYPE_CHECKING:
-    from conftest import KesehatanDriver
+from .factories import act, book, in_days, make_booking, make_open_poli, make_warga, read_queue, today
 
 ALAMAT_LAMA = Alamat(
     alamat="Jl. Norman Umar No. 12",
@@ -30,19 +30,19 @@ ALAMAT_BARU = Alamat(
 )
 
 
-async def pasien(kes: KesehatanDriver, nik: str) -> dict[str, Any]:
-    response = await kes.client.get(kes.url(f"/pasien/{nik}"), headers=kes.operator())
+async def pasien(layanan: LayananDriver, nik: str) -> dict[str, Any]:
+    response = await layanan.client.get(layanan.url(f"/pasien/{nik}"), headers=layanan.operator_x)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
 
 
-async def test_an_address_change_reaches_the_patient_view(kes: KesehatanDriver) -> None:
-    siti = kes.warga("Siti Aminah")
-    missing = await kes.client.get(kes.url(f"/pasien/{siti.nik}"), headers=kes.operator())
+async def test_an_address_change_reaches_the_patient_view(layanan: LayananDriver) -> None:
+    siti = make_warga(layanan, "Siti Aminah")
+    missing = await layanan.client.get(layanan.url(f"/pasien/{siti.nik}"), headers=layanan.operator_x)
     assert missing.status_code == 404
 
-    await kes.publish(
+    await layanan.publish(
         "puja.kependudukan.penduduk.updated",
         PendudukUpdated(
             nik=siti.nik, versi=1, nama="Siti Aminah", alamat=ALAMAT_LAMA, changed=["nama", "alamat"]
@@ -50,92 +50,94 @@ async def test_an_address_change_reaches_the_patient_view(kes: KesehatanDriver) 
     )
 
     async def has_old_address() -> dict[str, Any]:
-        body = await pasien(kes, siti.nik)
+        body = await pasien(layanan, siti.nik)
         assert body["alamat"] is not None
         assert body["alamat"]["alamat"] == ALAMAT_LAMA.alamat
         return body
 
-    body = await kes.eventually(has_old_address)
+    body = await layanan.eventually(has_old_address)
     assert body["nik"] == siti.nik
     assert body["nama"] == "Siti Aminah"
     assert body["status"] == "HIDUP"
     assert body["antrian"] == []
 
-    poli = await kes.make_open_poli()
-    booked = await kes.booked(siti, poli["id"])
-    await kes.publish(
+    poli = await make_open_poli(layanan)
+    booked = await make_booking(layanan, siti, poli["id"])
+    await layanan.publish(
         "puja.kependudukan.penduduk.updated",
         PendudukUpdated(nik=siti.nik, versi=2, alamat=ALAMAT_BARU, changed=["alamat"]),
     )
 
     async def has_new_address() -> dict[str, Any]:
-        body = await pasien(kes, siti.nik)
+        body = await pasien(layanan, siti.nik)
         assert body["alamat"]["kode_wilayah"] == "63.08.02.2001"
         return body
 
-    body = await kes.eventually(has_new_address)
+    body = await layanan.eventually(has_new_address)
     assert body["alamat"] == ALAMAT_BARU.model_dump(mode="json")
     assert body["nama"] == "Siti Aminah"  # unchanged fields stay
     assert [(a["id"], a["status"], a["tanggal"], a["nomor"]) for a in body["antrian"]] == [
-        (booked["id"], "TERDAFTAR", kes.today().isoformat(), 1)
+        (booked["id"], "TERDAFTAR", today(layanan).isoformat(), 1)
     ]
     # The operator's queue shows the patient as the population record knows them.
-    queue = await kes.queue(poli["id"])
+    queue = await read_queue(layanan, poli["id"])
     assert queue[0]["pasien_alamat"]["alamat"] == ALAMAT_BARU.alamat
 
     # A late, older change does not undo the newer one.
-    await kes.publish(
+    await layanan.publish(
         "puja.kependudukan.penduduk.updated",
         PendudukUpdated(nik=siti.nik, versi=1, alamat=ALAMAT_LAMA, changed=["alamat"]),
     )
-    await applied(kes, "puja.kependudukan.penduduk.updated", 3)
-    assert (await pasien(kes, siti.nik))["alamat"]["alamat"] == ALAMAT_BARU.alamat
+    await applied(layanan, "puja.kependudukan.penduduk.updated", 3)
+    assert (await pasien(layanan, siti.nik))["alamat"]["alamat"] == ALAMAT_BARU.alamat
 
-    not_staff = await kes.client.get(kes.url(f"/pasien/{siti.nik}"), headers=siti.headers)
+    not_staff = await layanan.client.get(layanan.url(f"/pasien/{siti.nik}"), headers=siti.headers)
     assert not_staff.status_code == 403
-    not_a_nik = await kes.client.get(kes.url("/pasien/12345"), headers=kes.operator())
+    not_a_nik = await layanan.client.get(layanan.url("/pasien/12345"), headers=layanan.operator_x)
     assert not_a_nik.status_code == 422
 
 
-async def applied(kes: KesehatanDriver, event_type: str, count: int) -> None:
+async def applied(layanan: LayananDriver, event_type: str, count: int) -> None:
     """Wait until the penduduk consumer has taken `count` events of this type (applied or skipped)."""
 
     async def taken() -> None:
-        async with transaction(kes.svc.sessionmaker, all_regions=True) as session:
+        async with transaction(layanan.svc.sessionmaker, all_regions=True) as session:
             seen = await session.scalar(
                 select(func.count()).select_from(InboxEvent).where(InboxEvent.type == event_type)  # type: ignore[arg-type]
             )
         assert seen == count
 
-    await kes.eventually(taken)
+    await layanan.eventually(taken)
 
 
-async def test_a_death_cancels_waiting_bookings_once_even_when_announced_twice(kes: KesehatanDriver) -> None:
-    umum = await kes.make_open_poli()
-    gigi = await kes.make_open_poli()
-    siti = kes.warga("Siti Aminah")
-    today_booking = await kes.booked(siti, umum["id"])
-    next_week = await kes.booked(siti, umum["id"], kes.in_days(7))
-    called = await kes.booked(siti, gigi["id"])
-    await kes.act(called["id"], "panggil")
-    someone_else = await kes.booked(kes.warga("Budi Santoso"), umum["id"])
+async def test_a_death_cancels_waiting_bookings_once_even_when_announced_twice(
+    layanan: LayananDriver,
+) -> None:
+    umum = await make_open_poli(layanan)
+    gigi = await make_open_poli(layanan)
+    siti = make_warga(layanan, "Siti Aminah")
+    today_booking = await make_booking(layanan, siti, umum["id"])
+    next_week = await make_booking(layanan, siti, umum["id"], in_days(layanan, 7))
+    called = await make_booking(layanan, siti, gigi["id"])
+    await act(layanan, called["id"], "panggil")
+    someone_else = await make_booking(layanan, make_warga(layanan, "Budi Santoso"), umum["id"])
 
-    died = PendudukDied(nik=siti.nik, versi=1, tanggal_meninggal=kes.today())
-    first_id = await kes.publish("puja.kependudukan.penduduk.died", died)
+    died = PendudukDied(nik=siti.nik, versi=1, tanggal_meninggal=today(layanan))
+    first_id = await layanan.publish("puja.kependudukan.penduduk.died", died)
 
     async def cancelled() -> dict[str, Any]:
-        body = await pasien(kes, siti.nik)
+        body = await pasien(layanan, siti.nik)
         assert body["status"] == "MENINGGAL"
         assert {a["id"]: a["status"] for a in body["antrian"]}[today_booking["id"]] == "DIBATALKAN"
         return body
 
-    after_first = await kes.eventually(cancelled)
+    after_first = await layanan.eventually(cancelled)
     # The same news again, as a second message (its own Nats-Msg-Id, so the bus lets it through).
-    second_id = await kes.publish("puja.kependudukan.penduduk.died", died)
+    second_id = await layanan.publish("puja.kependudukan.penduduk.died", died)
     assert first_id != second_id
-    await applied(kes, "puja.kependudukan.penduduk.died", 2)
+    await applied(layanan, "puja.kependudukan.penduduk.died", 2)
 
-    body = await pasien(kes, siti.nik)
+    body = await pasien(layanan, siti.nik)
     assert body == after_first  # the second delivery changed nothing, not even a timestamp
     by_id = {a["id"]: a for a in body["antrian"]}
     assert by_id[today_booking["id"]]["status"] == "DIBATALKAN"
@@ -143,27 +145,27 @@ async def test_a_death_cancels_waiting_bookings_once_even_when_announced_twice(k
     # Kept, not deleted, with the reason; a booking already called is left to the operator.
     assert len(by_id) == 3
     assert by_id[called["id"]]["status"] == "DIPANGGIL"
-    mine = (await kes.client.get(kes.url("/antrian/saya"), headers=siti.headers)).json()
+    mine = (await layanan.client.get(layanan.url("/antrian/saya"), headers=siti.headers)).json()
     assert [a["alasan_batal"] for a in mine if a["status"] == "DIBATALKAN"] == ["pemohon meninggal dunia"] * 2
 
     # Other people's bookings are untouched.
-    queue = await kes.queue(umum["id"])
+    queue = await read_queue(layanan, umum["id"])
     assert [row["status"] for row in queue if row["id"] == someone_else["id"]] == ["TERDAFTAR"]
 
 
-async def test_a_citizen_recorded_as_deceased_cannot_book(kes: KesehatanDriver) -> None:
-    poli = await kes.make_open_poli()
-    siti = kes.warga()
-    await kes.publish(
+async def test_a_citizen_recorded_as_deceased_cannot_book(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    siti = make_warga(layanan)
+    await layanan.publish(
         "puja.kependudukan.penduduk.died",
         PendudukDied(nik=siti.nik, versi=1, tanggal_meninggal=date(2026, 1, 5)),
     )
 
     async def recorded() -> None:
-        assert (await pasien(kes, siti.nik))["status"] == "MENINGGAL"
+        assert (await pasien(layanan, siti.nik))["status"] == "MENINGGAL"
 
-    await kes.eventually(recorded)
-    refused = await kes.book(siti, poli["id"])
+    await layanan.eventually(recorded)
+    refused = await book(layanan, siti, poli["id"])
     assert refused.status_code == 422
     assert refused.json()["code"] == "pasien_meninggal"
-    assert await kes.queue(poli["id"]) == []
+    assert await read_queue(layanan, poli["id"]) == []

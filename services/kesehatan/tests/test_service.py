@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from kesehatan import demo
@@ -17,16 +17,16 @@ from puja_kit.events.catalog import PendudukDied
 from puja_kit.events.envelope import make_event
 from puja_kit.penduduk import WargaSalinan
 from puja_kit.rls import set_tenant
+from puja_kit.testing.layanan import REGION_X, LayananDriver
 from puja_kit.testing.plugin import StartService
 from puja_kit.workflow.sla import local_date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from conftest import KesehatanDriver
+from .factories import in_days, make_booking, make_warga
 
-HSU = "63.08"
+HSU = REGION_X
 
 
 async def make_fasilitas(session: AsyncSession, **overrides: Any) -> Fasilitas:
@@ -147,13 +147,13 @@ async def test_the_database_refuses_a_number_given_twice(start_service: StartSer
             await make_antrian(session, poli, nomor=2)
 
 
-async def test_the_demo_lists_hulu_sungai_utara_facilities_once(kes: KesehatanDriver) -> None:
-    settings = kes.svc.settings.model_copy(update={"environment": "dev"})
+async def test_the_demo_lists_hulu_sungai_utara_facilities_once(layanan: LayananDriver) -> None:
+    settings = layanan.svc.settings.model_copy(update={"environment": "dev"})
     assert isinstance(settings, Settings)
     await seed_demo(settings, demo.seed)
     await seed_demo(settings, demo.seed)
 
-    listed = (await kes.client.get(kes.url("/fasilitas"), params={"size": 100})).json()
+    listed = (await layanan.client.get(layanan.url("/fasilitas"), params={"size": 100})).json()
     names = {f["nama"] for f in listed["items"]}
     assert {"RSUD Pambalah Batung", "Puskesmas Amuntai Selatan", "Puskesmas Babirik"} <= names
     assert listed["total"] == len(demo.FASILITAS)
@@ -162,17 +162,17 @@ async def test_the_demo_lists_hulu_sungai_utara_facilities_once(kes: KesehatanDr
     jenis = {f["jenis"] for f in listed["items"]}
     assert jenis == {"rumah_sakit", "puskesmas", "klinik"}
 
-    emergency = (await kes.client.get(kes.url("/fasilitas"), params={"igd": "true"})).json()
+    emergency = (await layanan.client.get(layanan.url("/fasilitas"), params={"igd": "true"})).json()
     assert "RSUD Pambalah Batung" in {f["nama"] for f in emergency["items"]}
     rsud = next(f for f in listed["items"] if f["nama"] == "RSUD Pambalah Batung")
-    detail = (await kes.client.get(kes.url(f"/fasilitas/{rsud['id']}"))).json()
+    detail = (await layanan.client.get(layanan.url(f"/fasilitas/{rsud['id']}"))).json()
     assert len(detail["poli"]) == 3
     assert all(len(p["jadwal"]) == 5 for p in detail["poli"])  # Monday to Friday, once each
 
     # A citizen can book at a demo poli on a day it practises.
     poli = detail["poli"][0]
-    day = next(kes.in_days(n) for n in range(7) if kes.in_days(n).weekday() < 5)
-    booked = await kes.booked(kes.warga(), poli["id"], day)
+    day = next(in_days(layanan, n) for n in range(7) if in_days(layanan, n).weekday() < 5)
+    booked = await make_booking(layanan, make_warga(layanan), poli["id"], day)
     assert booked["nomor_antrian"] == f"{poli['kode']}-001"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from puja_kit.db import transaction
 from puja_kit.events.catalog import (
@@ -17,17 +16,16 @@ from puja_kit.events.catalog import (
 )
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import InboxEvent
-from puja_kit.testing.plugin import publish
+from puja_kit.testing.layanan import LayananDriver
 from sqlalchemy import func, select
 from sqlmodel import col
 
-if TYPE_CHECKING:
-    from conftest import PerizinanDriver
+from .factories import act, diajukan, diproses, make_draf, make_jenis_izin
 
 CONSUMER = "perizinan__penduduk"
 
 
-async def applied(p: PerizinanDriver, count: int) -> None:
+async def applied(p: LayananDriver, count: int) -> None:
     """Wait until the citizen-data consumer has taken `count` events (applied or found to be old)."""
 
     async def check() -> None:
@@ -40,28 +38,28 @@ async def applied(p: PerizinanDriver, count: int) -> None:
     await p.eventually(check)
 
 
-async def announce(p: PerizinanDriver, event_type: str, data: Payload) -> None:
-    await publish(p.bus, f"puja.kependudukan.penduduk.{event_type}", data, tenant=p.HSU)
+async def announce(p: LayananDriver, event_type: str, data: Payload) -> None:
+    await p.publish(f"puja.kependudukan.penduduk.{event_type}", data)
 
 
 async def test_a_death_flags_pending_applications_once_and_changes_nothing_else(
-    perizinan: PerizinanDriver,
+    layanan: LayananDriver,
 ) -> None:
-    p = perizinan
-    jenis = await p.jenis_izin()
-    in_process = await p.diproses(jenis)
-    draft = await p.draf(jenis)
-    cancelled = await p.diajukan(jenis)
-    assert (await p.act(cancelled, "batalkan", p.warga())).status_code == 200
-    someone_else = await p.diajukan(jenis, p.BUDI)
+    p = layanan
+    jenis = await make_jenis_izin(p)
+    in_process = await diproses(p, jenis)
+    draft = await make_draf(p, jenis)
+    cancelled = await diajukan(p, jenis)
+    assert (await act(p, cancelled, "batalkan", p.warga_a.headers)).status_code == 200
+    someone_else = await diajukan(p, jenis, p.warga_b)
 
-    died = PendudukDied(nik=p.SITI.nik, versi=4, tanggal_meninggal=date(2026, 11, 20))
+    died = PendudukDied(nik=p.warga_a.nik, versi=4, tanggal_meninggal=date(2026, 11, 20))
     # Published twice, as two messages (different Nats-Msg-Id): the second must change nothing.
     await announce(p, "died", died)
     await announce(p, "died", died)
     await applied(p, 2)
 
-    record = await p.client.get(p.url(f"/pemohon/{p.SITI.nik}"), headers=p.operator())
+    record = await p.client.get(p.url(f"/pemohon/{p.warga_a.nik}"), headers=p.operator_x)
     assert record.status_code == 200
     body = record.json()
     assert body["status"] == "MENINGGAL"
@@ -72,12 +70,12 @@ async def test_a_death_flags_pending_applications_once_and_changes_nothing_else(
         cancelled["id"]: ("DIBATALKAN", False),
     }
 
-    detail = (await p.client.get(p.url(f"/permohonan/{in_process['id']}"), headers=p.operator())).json()
+    detail = (await p.client.get(p.url(f"/permohonan/{in_process['id']}"), headers=p.operator_x)).json()
     system_rows = [h for h in detail["riwayat"] if h["actor_role"] == "sistem"]
     assert len(system_rows) == 1
     assert system_rows[0]["dari"] == system_rows[0]["ke"] == "DIPROSES"
     assert "meninggal" in system_rows[0]["catatan"]
-    queue = (await p.client.get(p.url("/permohonan"), headers=p.operator())).json()
+    queue = (await p.client.get(p.url("/permohonan"), headers=p.operator_x)).json()
     flagged = {i["id"]: i["pemohon_meninggal"] for i in queue["items"]}
     assert flagged[in_process["id"]] is True
     assert flagged[someone_else["id"]] is False
@@ -86,19 +84,19 @@ async def test_a_death_flags_pending_applications_once_and_changes_nothing_else(
     tracking = await p.client.get(p.url(f"/lacak/{in_process['nomor']}"))
     assert "meninggal" not in tracking.text.lower()
     # No permit is issued in a dead person's name; an officer can still decide the application.
-    issue = await p.client.post(p.url(f"/permohonan/{in_process['id']}/terbitkan"), headers=p.operator())
+    issue = await p.client.post(p.url(f"/permohonan/{in_process['id']}/terbitkan"), headers=p.operator_x)
     assert issue.status_code == 409
-    rejected = await p.act(in_process, "tolak", p.operator(), catatan="Pemohon meninggal dunia")
+    rejected = await act(p, in_process, "tolak", p.operator_x, catatan="Pemohon meninggal dunia")
     assert rejected.status_code == 200
 
 
-async def test_address_and_name_changes_reach_the_applicant_record(perizinan: PerizinanDriver) -> None:
-    p = perizinan
-    jenis = await p.jenis_izin()
-    permohonan = await p.diajukan(jenis)
-    url = p.url(f"/pemohon/{p.SITI.nik}")
+async def test_address_and_name_changes_reach_the_applicant_record(layanan: LayananDriver) -> None:
+    p = layanan
+    jenis = await make_jenis_izin(p)
+    permohonan = await diajukan(p, jenis)
+    url = p.url(f"/pemohon/{p.warga_a.nik}")
 
-    before = (await p.client.get(url, headers=p.operator())).json()
+    before = (await p.client.get(url, headers=p.operator_x)).json()
     assert before["nama"] == "Siti Rahmah"
     assert before["alamat"] is None
     assert before["status"] is None, "no word from kependudukan yet"
@@ -108,11 +106,11 @@ async def test_address_and_name_changes_reach_the_applicant_record(perizinan: Pe
         p,
         "updated",
         PendudukUpdated(
-            nik=p.SITI.nik, versi=2, nama="Siti Rahmah Hayati", alamat=alamat, changed=["nama", "alamat"]
+            nik=p.warga_a.nik, versi=2, nama="Siti Rahmah Hayati", alamat=alamat, changed=["nama", "alamat"]
         ),
     )
     await applied(p, 1)
-    after = (await p.client.get(url, headers=p.admin())).json()
+    after = (await p.client.get(url, headers=p.admin_x)).json()
     assert after["nama"] == "Siti Rahmah Hayati"
     assert after["alamat"]["alamat"] == "Jl. Bihman Villa No. 4"
     assert after["alamat"]["kode_wilayah"] == "63.08.05.1001"
@@ -125,41 +123,43 @@ async def test_address_and_name_changes_reach_the_applicant_record(perizinan: Pe
             "pemohon_meninggal": False,
         }
     ]
-    queue = (await p.client.get(p.url("/permohonan"), headers=p.operator())).json()
+    queue = (await p.client.get(p.url("/permohonan"), headers=p.operator_x)).json()
     assert queue["items"][0]["pemohon_nama"] == "Siti Rahmah Hayati"
 
     # A change older than the copy arrives late: it must not undo the newer address.
     stale = Alamat(alamat="Alamat lama", kode_wilayah="63.08.01.2003")
-    await announce(p, "updated", PendudukUpdated(nik=p.SITI.nik, versi=1, alamat=stale, changed=["alamat"]))
+    await announce(
+        p, "updated", PendudukUpdated(nik=p.warga_a.nik, versi=1, alamat=stale, changed=["alamat"])
+    )
     await applied(p, 2)
-    assert (await p.client.get(url, headers=p.operator())).json()["alamat"][
+    assert (await p.client.get(url, headers=p.operator_x)).json()["alamat"][
         "alamat"
     ] == "Jl. Bihman Villa No. 4"
 
     await announce(
-        p, "moved", PendudukMoved(nik=p.SITI.nik, versi=3, tujuan_kode_wilayah="63.71", keluar_daerah=True)
+        p, "moved", PendudukMoved(nik=p.warga_a.nik, versi=3, tujuan_kode_wilayah="63.71", keluar_daerah=True)
     )
     await applied(p, 3)
-    moved = (await p.client.get(url, headers=p.operator())).json()
+    moved = (await p.client.get(url, headers=p.operator_x)).json()
     assert moved["status"] == "PINDAH"
     assert moved["permohonan"][0]["status"] == "DIAJUKAN"
 
-    assert (await p.client.get(url, headers=p.warga())).status_code == 403
-    assert (await p.client.get(url, headers=p.operator(p.HSU, "kesehatan"))).status_code == 403
-    assert (await p.client.get(p.url("/pemohon/6308010101900009"), headers=p.operator())).status_code == 404
-    assert (await p.client.get(p.url("/pemohon/63080"), headers=p.operator())).status_code == 422
+    assert (await p.client.get(url, headers=p.warga_a.headers)).status_code == 403
+    assert (await p.client.get(url, headers=p.operator_x_lain)).status_code == 403
+    assert (await p.client.get(p.url("/pemohon/6308010101900009"), headers=p.operator_x)).status_code == 404
+    assert (await p.client.get(p.url("/pemohon/63080"), headers=p.operator_x)).status_code == 422
 
 
-async def test_issued_and_revoked_permits_are_published_for_other_layanan(perizinan: PerizinanDriver) -> None:
-    p = perizinan
-    permohonan = await p.diproses(await p.jenis_izin())
+async def test_issued_and_revoked_permits_are_published_for_other_layanan(layanan: LayananDriver) -> None:
+    p = layanan
+    permohonan = await diproses(p, await make_jenis_izin(p))
     izin = (
-        await p.client.post(p.url(f"/permohonan/{permohonan['id']}/terbitkan"), headers=p.operator())
+        await p.client.post(p.url(f"/permohonan/{permohonan['id']}/terbitkan"), headers=p.operator_x)
     ).json()
     await p.client.post(
         p.url(f"/izin/{izin['id']}/cabut"),
         json={"alasan": "Usaha tidak lagi beroperasi"},
-        headers=p.operator(),
+        headers=p.operator_x,
     )
 
     js = await p.bus.jetstream()
@@ -174,11 +174,11 @@ async def test_issued_and_revoked_permits_are_published_for_other_layanan(perizi
 
     issued, revoked = events
     assert issued.type == "puja.perizinan.izin.issued"
-    assert issued.tenant == p.HSU
+    assert issued.tenant == p.x.kode
     assert isinstance(issued.data, IzinIssued)
     assert issued.data.nomor_izin == izin["nomor_izin"]
     assert issued.data.kbli == "56102"
-    assert issued.data.pemegang_nik == p.SITI.nik
+    assert issued.data.pemegang_nik == p.warga_a.nik
     assert issued.data.nama_usaha == "Warung Makan Acil Siti"
     assert revoked.type == "puja.perizinan.izin.revoked"
     assert isinstance(revoked.data, IzinRevoked)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -13,10 +13,10 @@ from perizinan.service import izin, permohonan
 from puja_kit.auth import Grant, Principal
 from puja_kit.db import new_id, transaction
 from puja_kit.rls import set_tenant
+from puja_kit.testing.layanan import LayananDriver
 from sqlalchemy import select
 
-if TYPE_CHECKING:
-    from conftest import PerizinanDriver
+from .factories import DOKUMEN, diajukan, diproses, make_draf, make_jenis_izin, tenant_of, upload
 
 
 def at(day: str, hour: int = 9) -> datetime:
@@ -35,16 +35,16 @@ def operator(kode: str) -> Principal:
 
 
 async def test_sla_runs_on_the_permit_types_days_and_stops_while_the_citizen_corrects(
-    perizinan: PerizinanDriver,
+    layanan: LayananDriver,
 ) -> None:
-    p = perizinan
+    p = layanan
     # The region's layanan default is 5 working days; this permit type promises 3.
-    jenis = await p.jenis_izin(sla_hari=3)
-    draf = await p.draf(jenis)
-    for name in p.DOKUMEN:
-        await p.upload(draf, name)
-    tenant = await p.tenant()
-    siti, petugas = citizen(p.SITI), operator(p.HSU)
+    jenis = await make_jenis_izin(p, sla_hari=3)
+    draf = await make_draf(p, jenis)
+    for name in DOKUMEN:
+        await upload(p, draf, name)
+    tenant = await tenant_of(p)
+    siti, petugas = citizen(p.warga_a), operator(p.x.kode)
     permohonan_id = UUID(draf["id"])
 
     async def step(principal: Principal, action: str, when: str, catatan: str | None = None) -> Any:
@@ -72,25 +72,28 @@ async def test_sla_runs_on_the_permit_types_days_and_stops_while_the_citizen_cor
 
 
 async def test_permit_numbers_run_per_region_and_year_and_validity_follows_the_type(
-    perizinan: PerizinanDriver,
+    layanan: LayananDriver,
 ) -> None:
-    p = perizinan
-    await p.enable(p.TABALONG)
-    warung = await p.jenis_izin(masa_berlaku_tahun=5)
-    pbg = await p.jenis_izin(nama="Persetujuan Bangunan Gedung", kbli="41011", masa_berlaku_tahun=None)
-    tabalong = await p.jenis_izin(p.TABALONG)
+    p = layanan
+    warung = await make_jenis_izin(p, masa_berlaku_tahun=5)
+    pbg = await make_jenis_izin(p, nama="Persetujuan Bangunan Gedung", kbli="41011", masa_berlaku_tahun=None)
+    tabalong = await make_jenis_izin(p, p.y)
     ready = [
-        (p.HSU, await p.diproses(warung), "2026-12-30"),
-        (p.HSU, await p.diproses(pbg, p.BUDI), "2026-12-31"),
-        (p.TABALONG, await p.diproses(tabalong, kode=p.TABALONG), "2026-12-31"),
-        (p.HSU, await p.diproses(warung, p.BUDI), "2027-01-04"),
+        (p.x, await diproses(p, warung), "2026-12-30"),
+        (p.x, await diproses(p, pbg, p.warga_b), "2026-12-31"),
+        (p.y, await diproses(p, tabalong, region=p.y), "2026-12-31"),
+        (p.x, await diproses(p, warung, p.warga_b), "2027-01-04"),
     ]
     issued = []
-    for kode, ready_one, when in ready:
-        tenant = await p.tenant(kode)
+    for region, ready_one, when in ready:
+        tenant = await tenant_of(p, region)
         async with transaction(p.svc.sessionmaker, all_regions=True) as session:
             permit = await izin.terbitkan(
-                session, operator(kode), tenant=tenant, permohonan_id=UUID(ready_one["id"]), now=at(when)
+                session,
+                operator(region.kode),
+                tenant=tenant,
+                permohonan_id=UUID(ready_one["id"]),
+                now=at(when),
             )
         issued.append(permit)
 
@@ -106,15 +109,15 @@ async def test_permit_numbers_run_per_region_and_year_and_validity_follows_the_t
     assert len({i.kode_verifikasi for i in issued}) == 4
 
 
-async def test_the_public_check_tells_an_expired_permit_apart(perizinan: PerizinanDriver) -> None:
-    p = perizinan
-    jenis = await p.jenis_izin(masa_berlaku_tahun=1)
-    ready = await p.diproses(jenis)
-    tenant = await p.tenant()
+async def test_the_public_check_tells_an_expired_permit_apart(layanan: LayananDriver) -> None:
+    p = layanan
+    jenis = await make_jenis_izin(p, masa_berlaku_tahun=1)
+    ready = await diproses(p, jenis)
+    tenant = await tenant_of(p)
     async with transaction(p.svc.sessionmaker, all_regions=True) as session:
         permit = await izin.terbitkan(
             session,
-            operator(p.HSU),
+            operator(p.x.kode),
             tenant=tenant,
             permohonan_id=UUID(ready["id"]),
             now=at("2026-01-05"),
@@ -131,31 +134,30 @@ async def test_the_public_check_tells_an_expired_permit_apart(perizinan: Perizin
 
 
 async def test_an_applicants_data_opened_by_staff_is_logged_with_the_nik_masked(
-    perizinan: PerizinanDriver, caplog: pytest.LogCaptureFixture
+    layanan: LayananDriver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    p = perizinan
-    await p.diajukan(await p.jenis_izin())
+    p = layanan
+    await diajukan(p, await make_jenis_izin(p))
     with caplog.at_level(logging.INFO, logger="puja_kit.privasi"):
-        opened = await p.client.get(p.url(f"/pemohon/{p.SITI.nik}"), headers=p.operator())
+        opened = await p.client.get(p.url(f"/pemohon/{p.warga_a.nik}"), headers=p.operator_x)
     assert opened.status_code == 200
-    assert opened.json()["nik"] == p.SITI.nik
+    assert opened.json()["nik"] == p.warga_a.nik
     [logged] = [r.getMessage() for r in caplog.records if r.name == "puja_kit.privasi"]
     # The platform's one mask and audit line (puja_kit.privasi): the province/regency code and the last
     # four digits only.
-    assert logged.startswith(f"akses data pemohon {p.SITI.nik[:4]}********{p.SITI.nik[-4:]} oleh akun ")
-    assert p.SITI.nik not in logged
+    assert logged.startswith(f"akses data pemohon {p.warga_a.nik[:4]}********{p.warga_a.nik[-4:]} oleh akun ")
+    assert p.warga_a.nik not in logged
 
 
-async def test_row_level_security_hides_other_regions_rows(perizinan: PerizinanDriver) -> None:
-    p = perizinan
-    await p.enable(p.TABALONG)
-    ready = await p.diproses(await p.jenis_izin())
-    issued = await p.client.post(p.url(f"/permohonan/{ready['id']}/terbitkan"), headers=p.operator())
+async def test_row_level_security_hides_other_regions_rows(layanan: LayananDriver) -> None:
+    p = layanan
+    ready = await diproses(p, await make_jenis_izin(p))
+    issued = await p.client.post(p.url(f"/permohonan/{ready['id']}/terbitkan"), headers=p.operator_x)
     assert issued.status_code == 201
     async with transaction(p.svc.sessionmaker) as session:
         for model in (JenisIzin, Permohonan, PermohonanRiwayat, PermohonanDokumen, Izin):
-            await set_tenant(session, p.TABALONG)
+            await set_tenant(session, p.y.kode)
             # Deliberately unfiltered: the database itself must refuse the other region's rows.
             assert (await session.scalars(select(model))).all() == [], model.__name__
-            await set_tenant(session, p.HSU)
+            await set_tenant(session, p.x.kode)
             assert (await session.scalars(select(model))).all() != [], model.__name__

@@ -1,8 +1,7 @@
 from fastapi import FastAPI
-from puja_kit.app import create_service_app, migrations_path_of
+from puja_kit.app import create_service_app
 from puja_kit.storage import LocalStorage
 
-import kependudukan
 from kependudukan.api import router
 from kependudukan.impor import fail_interrupted
 from kependudukan.settings import Settings
@@ -18,9 +17,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     return create_service_app(
         settings,
-        prefix="kependudukan",
-        title="Puja Indah — Kependudukan",
         routers=[router],
-        migrations_path=migrations_path_of(kependudukan.__file__),
         on_startup=[start_kependudukan],
     )

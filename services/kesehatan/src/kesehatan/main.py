@@ -1,8 +1,7 @@
 from fastapi import FastAPI
-from puja_kit.app import create_service_app, migrations_path_of
+from puja_kit.app import create_service_app
 from puja_kit.penduduk import penduduk_consumer
 
-import kesehatan
 from kesehatan.api import router
 from kesehatan.events import on_change
 from kesehatan.settings import Settings
@@ -11,10 +10,7 @@ from kesehatan.settings import Settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     return create_service_app(
         settings or Settings(),
-        prefix="kesehatan",
-        title="Puja Indah — Kesehatan",
         routers=[router],
-        migrations_path=migrations_path_of(kesehatan.__file__),
         uses_tenants=True,
         consumers=[penduduk_consumer(on_change)],
     )

@@ -1,9 +1,8 @@
 from fastapi import FastAPI
-from puja_kit.app import create_service_app, migrations_path_of
+from puja_kit.app import create_service_app
 from puja_kit.penduduk import penduduk_consumer
 from puja_kit.storage import LocalStorage
 
-import perizinan
 from perizinan.api import router
 from perizinan.events import on_change
 from perizinan.settings import Settings
@@ -18,10 +17,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     return create_service_app(
         settings,
-        prefix="perizinan",
-        title="Puja Indah — Perizinan",
         routers=[router],
-        migrations_path=migrations_path_of(perizinan.__file__),
         consumers=[penduduk_consumer(on_change)],
         uses_tenants=True,
         on_startup=[start_perizinan],

