@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from fastapi.routing import APIRoute
 from puja_kit.access import declared_kinds
+from puja_kit.bus import EVENT_MAX_BYTES
 from puja_kit.db import transaction
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.plugin import RunningService, StartService
@@ -310,3 +312,36 @@ async def test_a_deactivated_region_is_frozen_until_the_ministry_reactivates_it(
         f"{url}/layanan/kesehatan", json={"sla_hari": 2}, headers=tokens.headers(admin())
     )
     assert enabled.status_code == 200, enabled.text
+
+
+async def test_a_setting_whose_event_exceeds_the_cap_is_refused_and_stores_nothing(
+    start_service: StartService, tokens: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svc = await start_service("tenant_registry")
+    await onboard(svc, tokens)
+    url = "/api/tenants/v1/tenants/kab-hulu-sungai-utara/layanan"
+    # The largest list the schema takes, in characters of 4 UTF-8 bytes each: far below the cap.
+    largest = {"dokumen_wajib": [f"{i:02d} " + "𝒜" * 117 for i in range(30)]}
+    enabled = await svc.client.put(f"{url}/kesehatan", json=largest, headers=tokens.headers(admin()))
+    assert enabled.status_code == 200, enabled.text
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
+        sizes = [len(b) for b in (await session.scalars(select(OutboxEvent.body))).all()]
+    assert max(sizes) < EVENT_MAX_BYTES // 10
+    too_many = {"dokumen_wajib": [*largest["dokumen_wajib"], "KTP"]}
+    refused_by_schema = await svc.client.put(
+        f"{url}/kesehatan", json=too_many, headers=tokens.headers(admin())
+    )
+    assert refused_by_schema.status_code == 422
+
+    # A cap small enough for this list: the change is refused with a problem, and nothing is kept.
+    monkeypatch.setattr("puja_kit.outbox.writer.EVENT_MAX_BYTES", 4096)
+    refused = await svc.client.put(f"{url}/perizinan", json=largest, headers=tokens.headers(admin()))
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["code"] == "perubahan_terlalu_besar"
+    assert "melebihi batas 4 KB" in problem["detail"]
+    detail = (await svc.client.get("/api/tenants/v1/tenants/kab-hulu-sungai-utara")).json()
+    assert [s["layanan"] for s in detail["pengaturan_layanan"]] == ["kesehatan"]
+    async with transaction(svc.sessionmaker, all_regions=True) as session:
+        assert len((await session.scalars(select(OutboxEvent.id))).all()) == len(sizes)

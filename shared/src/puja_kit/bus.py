@@ -16,6 +16,22 @@ logger = logging.getLogger("puja_kit.bus")
 
 DUPLICATE_WINDOW_SECONDS = 15 * 60
 
+NATS_MAX_PAYLOAD = 1024 * 1024
+"""The NATS server's `max_payload`, set on purpose wherever the kit starts or renders one (infra.Nats,
+deploy/nats/nats.conf): the largest message, headers included, the server accepts."""
+EVENT_MAX_BYTES = NATS_MAX_PAYLOAD // 2
+"""The largest serialized event the outbox takes (puja_kit.outbox.add_event): half the server's limit,
+leaving room for headers (trace context, `Nats-Msg-Id`) and for a server configured a little tighter."""
+
+
+def nats_server_config() -> str:
+    """The server settings the kit relies on, as a NATS configuration file."""
+    return (
+        "# The kit's NATS settings (puja_kit.bus.nats_server_config); the command line adds JetStream,\n"
+        "# the store and the ports.\n"
+        f"max_payload: {NATS_MAX_PAYLOAD}\n"
+    )
+
 
 class BusUnavailable(Exception):
     """NATS cannot be reached right now; the caller retries later."""
@@ -97,6 +113,10 @@ class Bus:
             await js.stream_info(name)
         self._streams_ready.add(name)
         return name
+
+    def forget_stream(self, service: str) -> None:
+        """The stream went away (no stream answered a publish): declare it again on next use."""
+        self._streams_ready.discard(self.stream(service))
 
     async def close(self) -> None:
         # Consumers and the relay are stopped before this: nothing is in flight worth draining for.

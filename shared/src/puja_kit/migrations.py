@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 from puja_kit.idempotency import IdempotencyRecord
-from puja_kit.outbox.models import DeadLetter, InboxEvent, OutboxEvent
+from puja_kit.outbox.models import ConsumerFailure, DeadLetter, InboxEvent, OutboxEvent
 from puja_kit.penduduk import WargaSalinan
 from puja_kit.rls import apply_tenant_policies
 from puja_kit.tenancy import Daerah, LayananAktif
@@ -22,6 +22,7 @@ KIT_TABLES: list[type[SQLModel]] = [
     OutboxEvent,
     InboxEvent,
     DeadLetter,
+    ConsumerFailure,
     IdempotencyRecord,
     Daerah,
     LayananAktif,
@@ -93,7 +94,39 @@ def create_kit_tables(*, warga: bool = False) -> None:
 def drop_kit_tables(*, warga: bool = False) -> None:
     bind = op.get_bind()
     for model in reversed([*KIT_TABLES, *(WARGA_TABLES if warga else [])]):
-        model.__table__.drop(bind)  # type: ignore[attr-defined]
+        # checkfirst: a later revision's downgrade may already have dropped a table added after the first.
+        model.__table__.drop(bind, checkfirst=True)  # type: ignore[attr-defined]
+
+
+# The first migration creates the kit tables as the models are now; the revisions below bring a database
+# made before a change up to date, so each is a no-op on a database made after it.
+
+
+def add_consumer_failures_and_replay() -> None:
+    """`consumer_failure` (what the dead-letter limit counts) and `dead_letter.replayed_at`."""
+    bind = op.get_bind()
+    ConsumerFailure.__table__.create(bind, checkfirst=True)  # type: ignore[attr-defined]
+    op.execute("ALTER TABLE dead_letter ADD COLUMN IF NOT EXISTS replayed_at timestamptz")
+
+
+def drop_consumer_failures_and_replay() -> None:
+    bind = op.get_bind()
+    ConsumerFailure.__table__.drop(bind, checkfirst=True)  # type: ignore[attr-defined]
+    op.execute("ALTER TABLE dead_letter DROP COLUMN IF EXISTS replayed_at")
+
+
+def add_tenant_versions() -> None:
+    """`versi` on the tenant copy (`daerah`, `layanan_aktif`): the registry's version of the region a
+    row was written at (puja_kit.tenancy). Rows copied before carry 0, older than any versioned event."""
+    for table in ("daerah", "layanan_aktif"):
+        op.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS versi integer NOT NULL DEFAULT 0")
+        # As the model declares it (create_kit_tables): no server default.
+        op.execute(f"ALTER TABLE {table} ALTER COLUMN versi DROP DEFAULT")
+
+
+def drop_tenant_versions() -> None:
+    for table in ("daerah", "layanan_aktif"):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS versi")
 
 
 def enable_tenant_rls(table: str) -> None:

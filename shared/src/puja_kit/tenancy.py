@@ -1,20 +1,24 @@
 """Which regions enabled which layanan: each service's local copy, fed by registry events.
 
-The copy lives in the service's own database (table `layanan_aktif`), written by a durable consumer that
-replays the registry's stream from the start, so a new service or a restarted one catches up by itself.
-Each replica reads it through a short-lived in-memory cache. Who counts as a region's staff for a layanan
+The copy lives in the service's own database (tables `daerah` and `layanan_aktif`), written by a durable
+consumer that replays the registry's stream from the start, so a new service or a restarted one catches
+up by itself. Each row keeps the registry's version of the region it was written at, and an event older
+than that changes nothing: the copy converges to the registry's latest state whatever order the events
+arrive in (a retry, two replicas applying at once). Each replica reads it through a short-lived
+in-memory cache, reloaded by one request at a time. Who counts as a region's staff for a layanan
 (`is_staff`, `ensure_staff`) is decided here too, the same way in every service.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Column, DateTime, false, select, update
+from sqlalchemy import Column, DateTime, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
@@ -24,6 +28,7 @@ from puja_kit.db import SessionDep, utcnow
 from puja_kit.errors import Forbidden, LayananTidakAktif, NotFound
 from puja_kit.events.catalog import (
     LayananSettings,
+    TenantLayananChange,
     TenantLayananDisabled,
     TenantLayananEnabled,
     TenantRef,
@@ -44,11 +49,14 @@ class Daerah(SQLModel, table=True):
     nama: str = Field(max_length=200)
     zona_waktu: str = Field(max_length=8)
     aktif: bool = True
+    # The registry's version of the region this row was written at (TenantRef.versi).
+    versi: int = 0
     event_time: datetime = Field(sa_type=DateTime(timezone=True))
 
 
 class LayananAktif(SQLModel, table=True):
-    """One region's state for one layanan, as the registry last announced it."""
+    """One region's state for one layanan, as the registry last announced it. `aktif` is the layanan's own
+    state: while its region is switched off it is kept, and the region is served none of them."""
 
     __tablename__ = "layanan_aktif"
 
@@ -59,6 +67,8 @@ class LayananAktif(SQLModel, table=True):
     zona_waktu: str = Field(max_length=8)
     aktif: bool = True
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    # The version of the last layanan_enabled/layanan_disabled of this layanan it took (TenantRef.versi).
+    versi: int = 0
     event_time: datetime = Field(sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
@@ -99,36 +109,75 @@ class Region:
     zona_waktu: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Snapshot:
-    loaded_at: float = 0.0
+    # None: never loaded.
+    loaded_at: float | None = None
+    # TenantCache.invalidate() calls before the read began: a later call makes this copy stale.
+    generation: int = 0
     by_slug: dict[tuple[str, str], Tenant] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
 
 
 class TenantCache:
-    """Enabled (region, layanan) pairs, re-read from the local table at most every `ttl` seconds."""
+    """Enabled (region, layanan) pairs of active regions, re-read from the local tables at most every
+    `ttl` seconds.
+
+    One reload at a time: a request that finds the copy stale while another request reloads it uses the
+    copy it has, so a busy replica does not read the whole table once per request (nor takes a connection
+    each). Only the very first load is waited for.
+    """
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, ttl: float = 2.0) -> None:
         self.sessionmaker = sessionmaker
         self.ttl = ttl
         self._snapshot = _Snapshot()
+        self._generation = 0
+        self._reload = asyncio.Lock()
 
     def invalidate(self) -> None:
-        self._snapshot = _Snapshot()
+        """The next request reloads; the copy in hand still serves the requests that arrive meanwhile."""
+        self._generation += 1
 
     def on_event(self, event: Event) -> None:
         """Called for every event this replica's consumers applied: only the registry's news matters."""
         if event.type.startswith("puja.tenant_registry."):
             self.invalidate()
 
+    def _fresh(self, snapshot: _Snapshot) -> bool:
+        return (
+            snapshot.loaded_at is not None
+            and snapshot.generation == self._generation
+            and time.monotonic() - snapshot.loaded_at < self.ttl
+        )
+
     async def _load(self) -> _Snapshot:
-        if time.monotonic() - self._snapshot.loaded_at < self.ttl:
+        snapshot = self._snapshot
+        if self._fresh(snapshot):
+            return snapshot
+        if snapshot.loaded_at is not None and self._reload.locked():
+            return snapshot
+        async with self._reload:
+            # Whoever waited here (only before the first load) finds the copy the holder just read.
+            if self._fresh(self._snapshot):
+                return self._snapshot
+            self._snapshot = await self._read()
             return self._snapshot
+
+    async def _read(self) -> _Snapshot:
+        generation = self._generation
         async with self.sessionmaker() as session:
-            rows = (await session.scalars(select(LayananAktif).where(col(LayananAktif.aktif)))).all()
+            # A layanan is served only while its region is on: the region's flag and the layanan's own
+            # state come from different events, and each is the registry's latest.
+            rows = (
+                await session.scalars(
+                    select(LayananAktif)
+                    .join(Daerah, col(Daerah.kode) == col(LayananAktif.tenant_id))
+                    .where(col(LayananAktif.aktif), col(Daerah.aktif))
+                )
+            ).all()
             regions = (await session.scalars(select(Daerah).where(col(Daerah.aktif)))).all()
-        snapshot = _Snapshot(loaded_at=time.monotonic())
+        snapshot = _Snapshot(loaded_at=time.monotonic(), generation=generation)
         for region in regions:
             snapshot.regions[region.slug] = Region(region.kode, region.slug, region.nama, region.zona_waktu)
         for row in rows:
@@ -140,7 +189,6 @@ class TenantCache:
                 layanan=row.layanan,
                 settings=LayananSettings.model_validate(row.settings),
             )
-        self._snapshot = snapshot
         return snapshot
 
     async def get(self, slug: str, layanan: str) -> Tenant:
@@ -170,19 +218,24 @@ class TenantCache:
         return sorted(t.layanan for t in snapshot.by_slug.values() if t.kode == kode)
 
 
-async def _upsert(
-    session: AsyncSession, event: Event, layanan: str, aktif: bool, settings: dict[str, Any]
-) -> None:
+def _version(versi: Any, event_time: Any) -> Any:
+    """The order of registry events for one region: its version, then (for events written before
+    versions existed, all 0) the time of the event."""
+    return tuple_(versi, event_time)
+
+
+async def _upsert_layanan(session: AsyncSession, event: Event, aktif: bool, settings: dict[str, Any]) -> None:
     data = event.data
-    assert isinstance(data, TenantLayananEnabled | TenantLayananDisabled)
+    assert isinstance(data, TenantLayananChange)
     values = {
         "tenant_id": data.kode,
-        "layanan": layanan,
+        "layanan": data.layanan,
         "slug": data.slug,
         "nama": data.nama,
         "zona_waktu": data.zona_waktu,
         "aktif": aktif,
         "settings": settings,
+        "versi": data.versi,
         "event_time": event.time,
         "updated_at": utcnow(),
     }
@@ -192,7 +245,8 @@ async def _upsert(
         stmt.on_conflict_do_update(
             index_elements=["tenant_id", "layanan"],
             set_={k: stmt.excluded[k] for k in values if k not in ("tenant_id", "layanan")},
-            where=col(LayananAktif.event_time) <= stmt.excluded.event_time,
+            where=_version(col(LayananAktif.versi), col(LayananAktif.event_time))
+            <= _version(stmt.excluded.versi, stmt.excluded.event_time),
         )
     )
 
@@ -200,31 +254,36 @@ async def _upsert(
 async def on_layanan_enabled(session: AsyncSession, event: Event) -> None:
     data = event.data
     assert isinstance(data, TenantLayananEnabled)
-    await _upsert(session, event, data.layanan, True, data.settings.model_dump(mode="json"))
+    await _upsert_layanan(session, event, True, data.settings.model_dump(mode="json"))
 
 
 async def on_layanan_disabled(session: AsyncSession, event: Event) -> None:
     data = event.data
     assert isinstance(data, TenantLayananDisabled)
-    await _upsert(session, event, data.layanan, False, {})
+    await _upsert_layanan(session, event, False, {})
 
 
 async def on_tenant_updated(session: AsyncSession, event: Event) -> None:
+    """The region's own flag went to `daerah` (_upsert_daerah). The event also names the layanan the
+    region has enabled: each row older than the event takes that state, and keeps its version, so the
+    layanan's own next event (which carries its settings) is still applied. A copy made by an earlier kit,
+    which switched a deactivated region's layanan off, gets exactly them back on reactivation."""
     data = event.data
     assert isinstance(data, TenantUpdated)
-    # The event names the layanan the region has enabled: a reactivated region gets exactly those back.
-    aktif = col(LayananAktif.layanan).in_(data.layanan) if data.aktif else false()
     values: dict[str, Any] = {
         "slug": data.slug,
         "nama": data.nama,
         "zona_waktu": data.zona_waktu,
-        "aktif": aktif,
+        "aktif": col(LayananAktif.layanan).in_(data.layanan),
     }
     await session.execute(
         update(LayananAktif)
         .where(col(LayananAktif.tenant_id) == data.kode)
-        .where(col(LayananAktif.event_time) <= event.time)
-        .values(**values, event_time=event.time, updated_at=utcnow())
+        .where(
+            _version(col(LayananAktif.versi), col(LayananAktif.event_time))
+            < _version(literal(data.versi), literal(event.time))
+        )
+        .values(**values, updated_at=utcnow())
     )
 
 
@@ -236,16 +295,22 @@ async def _upsert_daerah(session: AsyncSession, event: Event) -> None:
         "slug": data.slug,
         "nama": data.nama,
         "zona_waktu": data.zona_waktu,
+        "versi": data.versi,
         "event_time": event.time,
     }
+    # Every event says whether the region is on (a layanan event written before `daerah_aktif` existed
+    # does not, and leaves the flag as it is).
     if isinstance(data, TenantUpdated):
         values["aktif"] = data.aktif
+    elif isinstance(data, TenantLayananChange) and data.daerah_aktif is not None:
+        values["aktif"] = data.daerah_aktif
     stmt = insert(Daerah).values(**values)
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["kode"],
             set_={k: stmt.excluded[k] for k in values if k != "kode"},
-            where=col(Daerah.event_time) <= stmt.excluded.event_time,
+            where=_version(col(Daerah.versi), col(Daerah.event_time))
+            <= _version(stmt.excluded.versi, stmt.excluded.event_time),
         )
     )
 

@@ -25,6 +25,9 @@ class Tenant(TimestampedModel, Base, table=True):
     zona_waktu: str = Field(max_length=4)
     edisi_kode: str = Field(max_length=60)
     aktif: bool = True
+    # Grows by one in the transaction of every change to the region, its layanan or its OPDs, and goes
+    # with each tenant event (TenantRef.versi): the other services' copies keep only the newest.
+    versi: int = 0
 
 
 class TenantLayanan(TenantModel, TimestampedModel, Base, table=True):

@@ -15,6 +15,16 @@ class TenantRepository(RepositoryBase[Tenant]):
     async def by_slug(self, slug: str) -> Tenant | None:
         return (await self.session.scalars(self.base_statement().where(col(Tenant.slug) == slug))).first()
 
+    async def by_slug_for_update(self, slug: str) -> Tenant | None:
+        """The region locked until the transaction ends, as committed by the change before (if any)."""
+        stmt = (
+            self.base_statement()
+            .where(col(Tenant.slug) == slug)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(stmt)).first()
+
     def listing(self, *, layanan: str | None, tingkat: str | None, q: str | None) -> Select[tuple[Tenant]]:
         stmt = self.base_statement().order_by(col(Tenant.kode))
         if layanan:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import Request
-from puja_kit.errors import Conflict, InvalidInput, NotFound
+from puja_kit.errors import Conflict, DomainError, InvalidInput, NotFound
 from puja_kit.events.catalog import (
     LayananSettings,
     TenantLayananDisabled,
@@ -30,8 +31,23 @@ from tenant_registry.schemas import (
 )
 
 
-def _ref(tenant: Tenant) -> dict[str, str]:
-    return {"kode": tenant.kode, "slug": tenant.slug, "nama": tenant.nama, "zona_waktu": tenant.zona_waktu}
+class DaerahTidakAktif(DomainError):
+    """A change to a region the ministry switched off: nothing of it may be enabled or edited meanwhile,
+    or its announcement would tell every service that the region's layanan are on."""
+
+    status_code = 409
+    code = "daerah_tidak_aktif"
+    title = "Daerah sedang dinonaktifkan"
+
+
+def _ref(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "kode": tenant.kode,
+        "slug": tenant.slug,
+        "nama": tenant.nama,
+        "zona_waktu": tenant.zona_waktu,
+        "versi": tenant.versi,
+    }
 
 
 def _read(tenant: Tenant, layanan: list[str]) -> TenantRead:
@@ -67,6 +83,25 @@ async def get_tenant(session: AsyncSession, slug: str) -> Tenant:
     if tenant is None:
         raise NotFound(f"Daerah '{slug}' belum terdaftar di Puja Indah.")
     await set_tenant(session, tenant.kode)
+    return tenant
+
+
+async def change_tenant(session: AsyncSession, slug: str, *, require_active: bool = True) -> Tenant:
+    """The region for a change to it, its layanan or its OPDs: locked until the transaction ends, so
+    changes to one region happen one after another, each seeing the one before, and its version bumped
+    for the events this change writes. With `require_active`, a switched-off region refuses the change.
+    """
+    tenant = await TenantRepository(session).by_slug_for_update(slug)
+    if tenant is None:
+        raise NotFound(f"Daerah '{slug}' belum terdaftar di Puja Indah.")
+    if require_active and not tenant.aktif:
+        raise DaerahTidakAktif(
+            f"{tenant.nama} sedang dinonaktifkan oleh admin pusat: layanan dan OPD-nya tidak dapat diubah"
+            " sampai daerah diaktifkan kembali."
+        )
+    await set_tenant(session, tenant.kode)
+    tenant.versi += 1
+    session.add(tenant)
     return tenant
 
 
@@ -123,6 +158,7 @@ async def onboard(session: AsyncSession, *, kode: str) -> TenantDetail:
             provinsi=region.provinsi,
             zona_waktu=region.zona_waktu,
             edisi_kode=wilayah.EDISI,
+            versi=1,
         )
     )
     await session.flush()
@@ -137,7 +173,7 @@ async def onboard(session: AsyncSession, *, kode: str) -> TenantDetail:
 
 
 async def update_tenant(session: AsyncSession, *, slug: str, aktif: bool | None) -> TenantDetail:
-    tenant = await get_tenant(session, slug)
+    tenant = await change_tenant(session, slug, require_active=False)
     if aktif is not None:
         tenant.aktif = aktif
     session.add(tenant)
@@ -162,7 +198,7 @@ async def enable_layanan(
     session: AsyncSession, *, slug: str, layanan: str, settings: LayananSettingsIn
 ) -> TenantLayananRead:
     _check_layanan(layanan)
-    tenant = await get_tenant(session, slug)
+    tenant = await change_tenant(session, slug)
     opd_nama = None
     if settings.opd_id is not None:
         opd = await OpdRepository(session, tenant.kode).get(settings.opd_id)
@@ -199,7 +235,9 @@ async def _announce_enabled(
     await add_event(
         session,
         "puja.tenant_registry.tenant.layanan_enabled",
-        TenantLayananEnabled(**_ref(tenant), layanan=row.layanan, settings=settings),
+        TenantLayananEnabled(
+            **_ref(tenant), daerah_aktif=tenant.aktif, layanan=row.layanan, settings=settings
+        ),
         tenant=tenant.kode,
         subject=tenant.kode,
     )
@@ -207,7 +245,8 @@ async def _announce_enabled(
 
 async def disable_layanan(session: AsyncSession, *, slug: str, layanan: str) -> None:
     _check_layanan(layanan)
-    tenant = await get_tenant(session, slug)
+    # Switching a layanan off is allowed in a switched-off region: it can bring nothing back.
+    tenant = await change_tenant(session, slug, require_active=False)
     row = await TenantLayananRepository(session, tenant.kode).for_layanan(layanan)
     if row is None or not row.aktif:
         raise NotFound(f"Layanan {layanan} memang tidak aktif di {tenant.nama}.")
@@ -216,14 +255,14 @@ async def disable_layanan(session: AsyncSession, *, slug: str, layanan: str) -> 
     await add_event(
         session,
         "puja.tenant_registry.tenant.layanan_disabled",
-        TenantLayananDisabled(**_ref(tenant), layanan=layanan),
+        TenantLayananDisabled(**_ref(tenant), daerah_aktif=tenant.aktif, layanan=layanan),
         tenant=tenant.kode,
         subject=tenant.kode,
     )
 
 
 async def create_opd(session: AsyncSession, *, slug: str, data: OpdCreate) -> OpdRead:
-    tenant = await get_tenant(session, slug)
+    tenant = await change_tenant(session, slug)
     repo = OpdRepository(session, tenant.kode)
     if await repo.by_nama(data.nama) is not None:
         raise Conflict(f"OPD '{data.nama}' sudah ada di {tenant.nama}.")
@@ -233,7 +272,7 @@ async def create_opd(session: AsyncSession, *, slug: str, data: OpdCreate) -> Op
 
 
 async def update_opd(session: AsyncSession, *, slug: str, opd_id: UUID, data: OpdUpdate) -> OpdRead:
-    tenant = await get_tenant(session, slug)
+    tenant = await change_tenant(session, slug)
     repo = OpdRepository(session, tenant.kode)
     opd = await repo.get_or_404(opd_id)
     changes = data.model_dump(exclude_unset=True)

@@ -34,23 +34,37 @@ class LayananSettings(BaseModel):
 
 
 class TenantRef(Payload):
+    """A region as the registry holds it at `versi`, which grows with every change to the region, its
+    layanan settings or its OPDs (in the transaction of the change). A copy applies an event only if its
+    `versi` is not older than the one it holds, so a late or redelivered event never undoes a newer one.
+    Events written before versions existed carry 0 and are ordered by their time, as they were."""
+
     kode: str
     slug: str
     nama: str
     zona_waktu: str
+    versi: int = 0
 
 
-class TenantLayananEnabled(TenantRef):
+class TenantLayananChange(TenantRef):
+    """A change of one layanan, with the region's own state at the same version (a snapshot: the newest
+    event alone says whether the region is on). `daerah_aktif` is None in events written before it."""
+
     layanan: str
+    daerah_aktif: bool | None = None
+
+
+class TenantLayananEnabled(TenantLayananChange):
     settings: LayananSettings
 
 
-class TenantLayananDisabled(TenantRef):
-    layanan: str
+class TenantLayananDisabled(TenantLayananChange):
+    pass
 
 
 class TenantUpdated(TenantRef):
     aktif: bool
+    # The layanan the region has enabled, whether the region is on or off.
     layanan: list[str]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,7 @@ class Event:
             attributes["subject"] = self.subject
         if self.tenant:
             attributes["tenant"] = self.tenant
-        return _FORMAT.write(CloudEvent(attributes, self.data.model_dump(mode="json")))
+        return _utf8(_FORMAT.write(CloudEvent(attributes, self.data.model_dump(mode="json"))))
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Event:
@@ -58,6 +59,17 @@ class Event:
             time=time,
             data=payload_model(event_type).model_validate(data),
         )
+
+
+def _utf8(document: bytes) -> bytes:
+    """The library's JSON with text as UTF-8 instead of `\\uXXXX` escapes (a non-ASCII character then takes
+    2-4 bytes, not 6-12). Readers lose nothing: JSON is UTF-8 and `from_bytes` decodes it as such. Text
+    that UTF-8 cannot carry (a lone surrogate, which the kit's text markers refuse anyway) keeps the
+    escapes."""
+    try:
+        return json.dumps(json.loads(document), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return document
 
 
 def make_event(event_type: str, data: Payload, *, tenant: str | None, subject: str | None = None) -> Event:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, DateTime, Index, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -55,3 +55,19 @@ class DeadLetter(SQLModel, table=True):
     error: str = Field(sa_column=Column(Text, nullable=False))
     deliveries: int
     created_at: datetime = timestamp_column()
+    # Set when ops replayed it (`puja dead-letter replay`): the event then went through the handler and
+    # the inbox like any delivery, so a second replay changes nothing.
+    replayed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ConsumerFailure(SQLModel, table=True):
+    """A message's failed deliveries that were its own fault, not an outage (puja_kit.faults): what the
+    dead-letter limit counts. Kept in the database, so neither a restart nor another replica resets it."""
+
+    __tablename__ = "consumer_failure"
+
+    consumer: str = Field(primary_key=True, max_length=120)
+    stream_seq: int = Field(primary_key=True, sa_type=BigInteger)
+    failures: int
+    last_error: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = timestamp_column()
