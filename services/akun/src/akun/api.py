@@ -21,6 +21,7 @@ from akun.schemas import (
     RefreshIn,
     RegisterIn,
     SigningKeyRotated,
+    SigningKeyWithdrawn,
     StaffCreate,
     StaffRead,
     StaffUpdate,
@@ -64,9 +65,15 @@ async def register(
 
 
 @router.post("/login", response_model=TokenPair)
-async def login(body: LoginIn, session: SessionDep, runtime: RuntimeDep, principal: Publik) -> Response:
+async def login(
+    body: LoginIn, request: Request, session: SessionDep, runtime: RuntimeDep, principal: Publik
+) -> Response:
     """Masuk dengan NIK, e-mail, nomor telepon atau nama pengguna, dan kata sandi."""
-    pair = await service.login(session, runtime, username=body.username, password=body.password)
+    # The client as the trusted gateway forwarded it (puja_kit.app, settings.trusted_proxies).
+    address = request.client.host if request.client else "tidak-diketahui"
+    pair = await service.login(
+        session, runtime, username=body.username, password=body.password, address=address
+    )
     return JSONResponse(pair.model_dump(), headers=NO_STORE)
 
 
@@ -121,6 +128,18 @@ async def jwks(session: SessionDep, runtime: RuntimeDep, principal: Publik) -> R
 async def rotate_keys(session: SessionDep, principal: AdminPusat, runtime: RuntimeDep) -> SigningKeyRotated:
     """Mengganti kunci penanda tangan sekarang (admin pusat); token lama tetap sah sampai kedaluwarsa."""
     return await service.rotate_keys(session, runtime=runtime)
+
+
+@router.post("/keys/{kid}/withdraw", response_model=SigningKeyWithdrawn)
+async def withdraw_key(
+    kid: str, session: SessionDep, principal: AdminPusat, runtime: RuntimeDep
+) -> SigningKeyWithdrawn:
+    """Menarik kunci penanda tangan yang bocor (admin pusat): keluar dari JWKS, tokennya ditolak.
+
+    akun menolaknya dalam `key_cache_seconds`, layanan lain pada penyegaran JWKS berikutnya
+    (`jwks_refresh_seconds`). Bila kunci itu yang aktif, kunci baru langsung dibuat.
+    """
+    return await service.withdraw_key(session, kid, runtime=runtime)
 
 
 @router.get("/{tenant}/staff", response_model=Page[StaffRead])

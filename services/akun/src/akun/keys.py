@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from puja_kit.auth import ALGORITHM, Principal, TokenVerifier
 from puja_kit.db import utcnow
-from puja_kit.errors import Unauthorized
+from puja_kit.errors import NotFound, Unauthorized
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,9 +30,9 @@ from akun.repository import SesiRepository, SigningKeyRepository
 from akun.settings import Settings
 
 # How long after retirement a key stays published beyond its tokens' lifetime: covers the signer
-# cache of other replicas (SIGNER_CACHE_SECONDS) and the verifiers' clock leeway (30 s).
+# cache of other replicas (settings.key_cache_seconds, at most 90 s) and the verifiers' clock leeway
+# (30 s).
 RETIRED_KEY_GRACE = timedelta(minutes=2)
-SIGNER_CACHE_SECONDS = 30.0
 
 
 class SecretKeyMismatch(RuntimeError):
@@ -129,10 +129,33 @@ class KeyRing:
         self._active = None
         return current, active
 
+    async def withdraw(self, session: AsyncSession, kid: str) -> tuple[SigningKey, SigningKey | None]:
+        """Withdraw a key (compromised): out of the JWKS, its tokens refused. Returns (withdrawn, the
+        key made to replace it when it was the current one). Withdrawing it again changes nothing."""
+        repo = SigningKeyRepository(session)
+        await repo.lock()
+        row = await repo.by_kid(kid)
+        if row is None:
+            raise NotFound("Kunci penanda tangan tidak ditemukan.")
+        if row.withdrawn_at is not None:
+            return row, await repo.by_kid(row.replaced_by) if row.replaced_by else None
+        now = utcnow()
+        replacement = None
+        if row.retired_at is None:
+            replacement = repo.add(self._new())
+            row.replaced_by = replacement.kid
+            row.retired_at = now
+        row.withdrawn_at = now
+        session.add(row)
+        await session.flush()
+        self._active = None
+        return row, replacement
+
     async def signer(self, session: AsyncSession) -> ActiveKey:
-        """The current key, cached briefly; a rotation by another replica is seen within the cache time."""
+        """The current key, cached briefly; a rotation or withdrawal by another replica is seen within
+        key_cache_seconds."""
         cached = self._active
-        if cached is not None and time.monotonic() - cached.loaded_at < SIGNER_CACHE_SECONDS:
+        if cached is not None and time.monotonic() - cached.loaded_at < self.settings.key_cache_seconds:
             return cached
         row = await SigningKeyRepository(session).active()
         if row is None:
@@ -146,7 +169,11 @@ class KeyRing:
 
 
 class AkunTokenVerifier(TokenVerifier):
-    """Akun checks its own tokens from its own tables: keys by kid, and sessions not revoked."""
+    """Akun checks its own tokens from its own tables: keys by kid, and sessions not revoked.
+
+    A key read from the table is trusted for key_cache_seconds, then read again: a key withdrawn
+    (or retired long enough ago) by any replica stops verifying here within that time.
+    """
 
     def __init__(
         self, settings: Settings, keyring: KeyRing, sessionmaker: async_sessionmaker[AsyncSession]
@@ -154,20 +181,22 @@ class AkunTokenVerifier(TokenVerifier):
         super().__init__(settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience)
         self.keyring = keyring
         self.sessionmaker = sessionmaker
-        self._public: dict[str, jwt.PyJWK] = {}
+        self.cache_seconds = settings.key_cache_seconds
+        self._public: dict[str, tuple[jwt.PyJWK, float]] = {}
 
     async def key(self, kid: str) -> jwt.PyJWK:
         cached = self._public.get(kid)
-        if cached is not None:
-            return cached
+        if cached is not None and time.monotonic() - cached[1] < self.cache_seconds:
+            return cached[0]
         async with self.sessionmaker() as session:
             row = await SigningKeyRepository(session).published_by_kid(
                 kid, retired_since=self.keyring.retired_since()
             )
         if row is None:
+            self._public.pop(kid, None)
             raise Unauthorized("Token ditandatangani dengan kunci yang tidak dikenal.")
         key = jwt.PyJWK(row.public_jwk, algorithm=ALGORITHM)
-        self._public[kid] = key
+        self._public[kid] = (key, time.monotonic())
         return key
 
     async def verify(self, token: str) -> Principal:

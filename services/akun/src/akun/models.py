@@ -32,8 +32,6 @@ class Akun(IdModel, TimestampedModel, Base, table=True):
     nik_terverifikasi_pada: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     aktif: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class HakAkses(IdModel, Base, table=True):
@@ -84,6 +82,29 @@ class SigningKey(Base, table=True):
     private_key_sealed: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp_column()
     retired_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+    # Withdrawn (a compromise): out of the JWKS at once, its tokens refused; never signs again.
+    withdrawn_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # The key made to sign in its place, when it was the current one.
+    replaced_by: str | None = Field(default=None, max_length=40)
+
+
+class LoginThrottle(Base, table=True):
+    """Failed logins of one (account, address), one account, or one address: what slows guessing.
+
+    The key is a keyed hash (Sealer.index) of what is counted, so neither account nor address is
+    stored in the clear. Kept in the database so every replica counts the same.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    window_started_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # Attempts from here are refused (429, Retry-After) until then, even with the right password.
+    wait_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # For an (account, address): the account logged in from this address; the owner's usual place.
+    known_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    forget_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
 
 
 class Notifikasi(IdModel, Base, table=True):

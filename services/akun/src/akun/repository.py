@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
 from uuid import UUID
 
 from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import Table, case, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from akun.models import Akun, HakAkses, Notifikasi, RetiredRefreshToken, Sesi, SigningKey
+from akun.models import Akun, HakAkses, LoginThrottle, Notifikasi, RetiredRefreshToken, Sesi, SigningKey
 
 
 class AkunRepository(RepositoryBase[Akun]):
@@ -130,14 +134,19 @@ class SigningKeyRepository(RepositoryBase[SigningKey]):
     async def active(self) -> SigningKey | None:
         stmt = (
             self.base_statement()
-            .where(col(SigningKey.retired_at).is_(None))
+            .where(col(SigningKey.retired_at).is_(None), col(SigningKey.withdrawn_at).is_(None))
             .order_by(col(SigningKey.created_at).desc(), col(SigningKey.kid).desc())
         )
         return (await self.session.scalars(stmt)).first()
 
+    async def by_kid(self, kid: str) -> SigningKey | None:
+        return (await self.session.scalars(self.base_statement().where(col(SigningKey.kid) == kid))).first()
+
     def _published(self, retired_since: datetime) -> Select[tuple[SigningKey]]:
         retired_at = col(SigningKey.retired_at)
-        return self.base_statement().where(or_(retired_at.is_(None), retired_at > retired_since))
+        return self.base_statement().where(
+            or_(retired_at.is_(None), retired_at > retired_since), col(SigningKey.withdrawn_at).is_(None)
+        )
 
     async def published(self, *, retired_since: datetime) -> list[SigningKey]:
         """The current key and those retired recently enough that their tokens may still be valid."""
@@ -173,3 +182,90 @@ class NotifikasiRepository(RepositoryBase[Notifikasi]):
         if notifikasi_id is not None:
             stmt = stmt.where(col(Notifikasi.id) == notifikasi_id)
         await self.session.execute(stmt.values(dibaca_pada=at))
+
+
+@dataclass(frozen=True)
+class Count:
+    failures: int
+    window_started_at: datetime
+
+
+_THROTTLE = cast(Table, LoginThrottle.__table__)  # type: ignore[attr-defined]
+
+
+class LoginThrottleRepository:
+    """The failed-login counters; each change is one atomic upsert, so replicas count together."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def try_lock(self, key: str) -> bool:
+        """One attempt at a time per key, until this transaction ends; False while another is running.
+
+        Without it a burst of parallel guesses would all be tried before the first failure is counted.
+        """
+        lock_id = int(key[:15], 16)  # 60 bits of the keyed hash: a bigint advisory lock
+        locked = await self.session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_id})
+        return bool(locked)
+
+    async def get_many(self, keys: Sequence[str]) -> dict[str, LoginThrottle]:
+        stmt = select(LoginThrottle).where(col(LoginThrottle.key).in_(keys))
+        return {row.key: row for row in (await self.session.scalars(stmt)).all()}
+
+    async def count_failure(self, key: str, *, now: datetime, window: timedelta) -> Count:
+        """One more failure; a count whose window has ended starts again at 1 (and its wait ends)."""
+        table = _THROTTLE
+        c = table.c
+        ended = c.window_started_at <= now - window
+        forget_at = now + window
+        stmt = (
+            insert(table)
+            .values(key=key, failures=1, window_started_at=now, forget_at=forget_at)
+            .on_conflict_do_update(
+                index_elements=[c.key],
+                set_={
+                    "failures": case((ended, 1), else_=c.failures + 1),
+                    "window_started_at": case((ended, now), else_=c.window_started_at),
+                    "wait_until": case((ended, None), else_=c.wait_until),
+                    "forget_at": func.greatest(c.forget_at, forget_at),
+                },
+            )
+            .returning(c.failures, c.window_started_at)
+        )
+        row = (await self.session.execute(stmt)).one()
+        return Count(failures=row.failures, window_started_at=row.window_started_at)
+
+    async def wait(self, key: str, until: datetime) -> None:
+        table = _THROTTLE
+        await self.session.execute(
+            update(table)
+            .where(table.c.key == key)
+            .values(
+                wait_until=func.greatest(func.coalesce(table.c.wait_until, until), until),
+                forget_at=func.greatest(table.c.forget_at, until),
+            )
+        )
+
+    async def succeeded(self, key: str, *, now: datetime, known_until: datetime) -> None:
+        """A login from this (account, address): its count starts again, and the address is known."""
+        table = _THROTTLE
+        c = table.c
+        values = {"failures": 0, "window_started_at": now, "wait_until": None, "known_until": known_until}
+        stmt = (
+            insert(table)
+            .values(key=key, forget_at=known_until, **values)
+            .on_conflict_do_update(
+                index_elements=[c.key], set_={**values, "forget_at": func.greatest(c.forget_at, known_until)}
+            )
+        )
+        await self.session.execute(stmt)
+
+    async def prune(self, *, now: datetime, limit: int = 100) -> None:
+        """Forget a few counters nobody needs any more (called on failures, where the table grows)."""
+        stale = (
+            select(col(LoginThrottle.key))
+            .where(col(LoginThrottle.forget_at) < now)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        await self.session.execute(delete(LoginThrottle).where(col(LoginThrottle.key).in_(stale)))

@@ -166,6 +166,13 @@ class SigningKeyRotated(BaseModel):
     kid_sebelumnya: str | None = Field(description="Kunci lama; tokennya tetap sah sampai kedaluwarsa")
 
 
+class SigningKeyWithdrawn(BaseModel):
+    kid: str = Field(description="Kunci yang ditarik; token yang ditandatanganinya tidak sah lagi")
+    kid_pengganti: str | None = Field(
+        description="Kunci baru yang kini menandatangani token, bila yang ditarik adalah kunci aktif"
+    )
+
+
 class Jwks(BaseModel):
     keys: list[dict[str, str]]
 

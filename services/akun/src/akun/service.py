@@ -4,14 +4,14 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from lokal import normalize_phone
 from puja_kit.auth import Grant, Principal
 from puja_kit.db import new_id, utcnow
-from puja_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Terkunci
+from puja_kit.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TerlaluSering
 from puja_kit.events.catalog import SesiRevoked
 from puja_kit.outbox import add_event
 from puja_kit.privasi import mask_nik
@@ -22,14 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.id import nik as stdnum_nik
 
 from akun.keys import KeyRing, Sealer
-from akun.models import Akun, HakAkses, Sesi
+from akun.models import Akun, HakAkses, LoginThrottle, Sesi
 from akun.passwords import Passwords
-from akun.repository import AkunRepository, HakAksesRepository, SesiRepository
+from akun.repository import AkunRepository, HakAksesRepository, LoginThrottleRepository, SesiRepository
 from akun.schemas import (
     AkunRead,
     GrantRead,
     RegisterIn,
     SigningKeyRotated,
+    SigningKeyWithdrawn,
     StaffCreate,
     StaffRead,
     StaffRole,
@@ -67,12 +68,17 @@ class LoginGagal(DomainError):
         )
 
 
-class AkunTerkunci(Terkunci):
-    code = "akun_terkunci"
-    title = "Akun terkunci sementara"
+class LoginDitunda(TerlaluSering):
+    """429 for the address that failed too often; the account itself stays open to its owner."""
+
+    code = "login_ditunda"
+    title = "Masuk ditunda sementara"
 
     def message(self, seconds: int) -> str:
-        return f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {self.wait(seconds)}."
+        return (
+            "Terlalu banyak percobaan masuk yang gagal dari alamat ini. "
+            f"Coba lagi dalam {self.wait(seconds)}."
+        )
 
 
 class AkunNonaktif(DomainError):
@@ -260,37 +266,99 @@ async def _issue(session: AsyncSession, runtime: Runtime, akun: Akun, sesi: Sesi
     )
 
 
-async def login(session: AsyncSession, runtime: Runtime, *, username: str, password: str) -> TokenPair:
-    """A wrong password is refused with keep_changes: the failure count is saved with the refusal."""
+@dataclass(frozen=True)
+class _ThrottleKeys:
+    """What one login attempt is counted under: (account, address), account, address."""
+
+    pair: str
+    account: str
+    address: str
+
+
+def _throttle_keys(runtime: Runtime, akun: Akun | None, username: str, address: str) -> _ThrottleKeys:
+    # An unknown login name is counted like an account, so 401 turns into 429 at the same point for
+    # names with and without an account (that moment would otherwise tell which NIKs are registered).
+    subject = str(akun.id) if akun is not None else f"nama:{username.strip().lower()}"
+    index = runtime.sealer.index
+    return _ThrottleKeys(
+        pair=index(f"login-pasangan|{subject}|{address}"),
+        account=index(f"login-akun|{subject}"),
+        address=index(f"login-alamat|{address}"),
+    )
+
+
+def _waiting(row: LoginThrottle | None, now: datetime) -> datetime | None:
+    return row.wait_until if row is not None and row.wait_until is not None and row.wait_until > now else None
+
+
+async def _count_failure(
+    throttle: LoginThrottleRepository, settings: Settings, keys: _ThrottleKeys, *, known: bool
+) -> datetime | None:
+    """Count a wrong password everywhere it counts; the moment until which this address must wait."""
+    now = utcnow()
+    day_window = timedelta(hours=settings.login_window_hours)
+    address_window = timedelta(minutes=settings.login_address_window_minutes)
+    # Always in this order (account, address, pair): concurrent failures lock rows in the same order.
+    account = await throttle.count_failure(keys.account, now=now, window=day_window)
+    address = await throttle.count_failure(keys.address, now=now, window=address_window)
+    pair = await throttle.count_failure(keys.pair, now=now, window=day_window)
+    await throttle.prune(now=now)
+    free = settings.login_pair_failures
+    if not known and account.failures > settings.login_account_failures:
+        # Many addresses are guessing this account: addresses it never logged in from get less.
+        free = min(free, settings.login_new_address_failures)
+    until = None
+    if pair.failures > free:
+        doubled = settings.login_delay_seconds * 2 ** min(pair.failures - free - 1, 30)
+        until = now + timedelta(seconds=min(doubled, settings.login_delay_max_seconds))
+        await throttle.wait(keys.pair, until)
+    if address.failures > settings.login_address_failures:
+        address_until = address.window_started_at + address_window
+        await throttle.wait(keys.address, address_until)
+        if not known:
+            until = max(until or address_until, address_until)
+    return until
+
+
+async def login(
+    session: AsyncSession, runtime: Runtime, *, username: str, password: str, address: str
+) -> TokenPair:
+    """Wrong passwords slow the address they come from (counted in the database, kept with the
+    refusal: keep_changes); the account stays open to its owner elsewhere. `address` is the client's,
+    as the trusted gateway forwarded it."""
     settings = runtime.settings
     repo = AkunRepository(session)
     akun = await _find_for_login(repo, runtime, username)
+    keys = _throttle_keys(runtime, akun, username, address)
+    throttle = LoginThrottleRepository(session)
+    now = utcnow()
+    if not await throttle.try_lock(keys.pair):
+        raise LoginDitunda(now + timedelta(seconds=1))  # this address's previous attempt is still running
+    rows = await throttle.get_many([keys.pair, keys.address])
+    pair = rows.get(keys.pair)
+    known = pair is not None and pair.known_until is not None and pair.known_until > now
+    # A wait is served before the password is looked at, so guesses during it are not even tried.
+    if (until := _waiting(pair, now)) is not None:
+        raise LoginDitunda(until)
+    if not known and (until := _waiting(rows.get(keys.address), now)) is not None:
+        raise LoginDitunda(until)
     if akun is None:
         await runtime.passwords.verify_unknown(password)
-        raise LoginGagal()
-    if akun.locked_until is not None and akun.locked_until > utcnow():
-        raise AkunTerkunci(akun.locked_until)
-    if not await runtime.passwords.verify(akun.password_hash, password):
-        locked = await repo.for_update(akun.id)
-        assert locked is not None
-        now = utcnow()
-        if locked.locked_until is not None and locked.locked_until <= now:
-            locked.failed_logins, locked.locked_until = 0, None  # an expired lock starts a fresh count
-        locked.failed_logins += 1
-        if locked.failed_logins >= settings.lockout_threshold:
-            locked.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        session.add(locked)
-        await session.flush()
-        if locked.locked_until is not None and locked.locked_until > now:
-            raise AkunTerkunci(locked.locked_until, keep_changes=True)
+        right = False
+    else:
+        right = await runtime.passwords.verify(akun.password_hash, password)
+    if akun is None or not right:
+        if (until := await _count_failure(throttle, settings, keys, known=known)) is not None:
+            raise LoginDitunda(until, keep_changes=True)
         raise LoginGagal(keep_changes=True)
     if not akun.aktif:
         raise AkunNonaktif("Akun ini sudah dinonaktifkan. Hubungi admin daerah Anda.")
-    if akun.failed_logins or akun.locked_until is not None:
-        akun.failed_logins, akun.locked_until = 0, None
+    await throttle.succeeded(
+        keys.pair, now=now, known_until=now + timedelta(days=settings.login_known_address_days)
+    )
     if runtime.passwords.needs_rehash(akun.password_hash):
         akun.password_hash = await runtime.passwords.hash(password)
-    session.add(akun)
+        session.add(akun)
     return await _issue(session, runtime, akun, None)
 
 
@@ -352,6 +420,11 @@ async def jwks(session: AsyncSession, *, runtime: Runtime) -> dict[str, list[dic
 async def rotate_keys(session: AsyncSession, *, runtime: Runtime) -> SigningKeyRotated:
     current, retired = await runtime.keys.rotate(session, force=True)
     return SigningKeyRotated(kid=current.kid, kid_sebelumnya=retired.kid if retired else None)
+
+
+async def withdraw_key(session: AsyncSession, kid: str, *, runtime: Runtime) -> SigningKeyWithdrawn:
+    withdrawn, replacement = await runtime.keys.withdraw(session, kid)
+    return SigningKeyWithdrawn(kid=withdrawn.kid, kid_pengganti=replacement.kid if replacement else None)
 
 
 # Staff accounts: a region's admin manages its operators; admin pusat manages any region's staff,
