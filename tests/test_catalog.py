@@ -12,6 +12,7 @@ front of a tiny stdlib upstream; no database or bus is needed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import shutil
@@ -192,6 +193,25 @@ def test_postgres_init_script_covers_every_service() -> None:
     subprocess.run([bash, "-n", str(script_path)], check=True)
 
 
+def test_nats_runs_with_the_kits_max_payload() -> None:
+    """The event cap (bus.EVENT_MAX_BYTES) is derived from this setting, so compose sets it on purpose."""
+    from puja_kit.bus import EVENT_MAX_BYTES, NATS_MAX_PAYLOAD
+    from puja_kit.infra import venv_binary
+
+    nats = _compose()["services"]["nats"]
+    command = nats["command"]
+    mounted = command[command.index("-c") + 1]
+    assert f"./{deploy.NATS_CONFIG}:{mounted}:ro" in nats["volumes"]
+    config = ROOT / deploy.NATS_CONFIG
+    assert f"max_payload: {NATS_MAX_PAYLOAD}" in config.read_text(encoding="utf-8").splitlines()
+    assert EVENT_MAX_BYTES <= NATS_MAX_PAYLOAD // 2
+    # The real server accepts the file (-t: check the configuration and exit).
+    subprocess.run([venv_binary("nats-server"), "-c", str(config), "-t"], check=True, capture_output=True)
+    # Kubernetes brings its own NATS: the manifests say what it must be configured with.
+    kustomization = (ROOT / deploy.K8S_DIR / "kustomization.yaml").read_text(encoding="utf-8")
+    assert f"`max_payload: {NATS_MAX_PAYLOAD}`" in kustomization
+
+
 # --- traefik ---------------------------------------------------------------------------------------
 
 
@@ -205,9 +225,29 @@ def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
         router = routers[entry.name]
         assert router["rule"] == f"PathPrefix(`/api/{entry.prefix}`)"
         assert router["entryPoints"] == ["web"]
-        assert router["middlewares"] == [m for m in gateway.MIDDLEWARE_ORDER if m != "retry"]
+        assert router["middlewares"] == list(gateway.SHARED_MIDDLEWARES)
+        assert gateway.MIDDLEWARE_ORDER[: len(gateway.SHARED_MIDDLEWARES)] == gateway.SHARED_MIDDLEWARES
         assert "service" not in router, "the service's router only hands over to its children"
-        mine = [spec for spec in children.values() if spec["parentRefs"] == [entry.name]]
+        # Its children tell callers apart, each kind with its own limit and no service of its own.
+        callers = {name: spec for name, spec in children.items() if spec["parentRefs"] == [entry.name]}
+        assert all("service" not in spec for spec in callers.values())
+        limits = {spec["middlewares"][0]: spec for spec in callers.values()}
+        assert all(len(spec["middlewares"]) == 1 for spec in callers.values())
+        signed_in, anonymous = limits["rate-limit-account"], limits["rate-limit-anonymous"]
+        assert signed_in["rule"] == gateway.SIGNED_IN_RULE and anonymous["rule"] == "PathPrefix(`/`)"
+        assert signed_in["priority"] > anonymous["priority"]
+        if entry.credential_paths:
+            credentials = limits["rate-limit-credentials"]
+            assert credentials["priority"] > signed_in["priority"], "a token buys no way around it"
+            for path in entry.credential_paths:
+                assert f"Path(`/api/{entry.prefix}{path}`)" in credentials["rule"]
+        else:
+            assert set(limits) == {"rate-limit-account", "rate-limit-anonymous"}
+        # Under every one of them the same two leaves.
+        mine = [spec for spec in children.values() if set(spec["parentRefs"]) == set(callers)]
+        assert len(mine) == 2 and len(callers) + 2 == len(
+            [spec for spec in children.values() if set(spec["parentRefs"]) & {entry.name, *callers}]
+        )
         assert {spec["service"] for spec in mine} == {entry.name}
         # Only reads and requests with an Idempotency-Key are retried; everything else goes once.
         retrying = [spec for spec in mine if "retry" in spec.get("middlewares", [])]
@@ -222,6 +262,12 @@ def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
         assert balancer["healthCheck"]["path"] == "/healthz"
     assert set(dynamic["middlewares"]) == set(gateway.MIDDLEWARE_ORDER)
     assert "stripPrefix" not in json.dumps(dynamic), "services serve their full /api/<prefix> path"
+    # Signed-in callers count per token, everyone else and the ceiling per connection address.
+    limits = {name: spec["rateLimit"] for name, spec in dynamic["middlewares"].items() if "rateLimit" in spec}
+    assert limits["rate-limit-account"]["sourceCriterion"] == {"requestHeaderName": "Authorization"}
+    for name in ("rate-limit", "rate-limit-anonymous", "rate-limit-credentials"):
+        assert limits[name]["sourceCriterion"]["ipStrategy"]["depth"] == 0, "not a spoofable header"
+    assert CATALOG.service("akun").credential_paths == ("/v1/login", "/v1/register", "/v1/refresh")
     assert {"http": dynamic} == gateway.render_dynamic(CATALOG, gateway.docker_upstream)
 
 
@@ -249,11 +295,16 @@ def test_gateway_static_config_matches_compose() -> None:
 
 
 def _manifests(entry: ServiceEntry) -> dict[str, dict[str, Any]]:
-    """By kind; the IngressRoute under the service's own (its retryable and send-once routes) is
-    "IngressRoute/children"."""
+    """By kind; the IngressRoutes under the service's own are "IngressRoute/callers" (one route per kind
+    of caller) and "IngressRoute/children" (the retryable and send-once routes)."""
     documents = _load_all(f"deploy/k8s/services/{gateway.host_name(entry)}.yaml")
+    layers = {deploy.K8S_CALLER_ROUTES_SUFFIX: "/callers", deploy.K8S_CHILD_ROUTES_SUFFIX: "/children"}
     by_kind = {
-        document["kind"] + ("/children" if "parentRefs" in document["spec"] else ""): document
+        document["kind"]
+        + next(
+            (layer for suffix, layer in layers.items() if document["metadata"]["name"].endswith(suffix)),
+            "",
+        ): document
         for document in documents
     }
     assert len(by_kind) == len(documents), "one manifest of each kind"
@@ -280,15 +331,22 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
         "HorizontalPodAutoscaler",
         "PodDisruptionBudget",
         "IngressRoute",
+        "IngressRoute/callers",
         "IngressRoute/children",
     }
+    names = {"IngressRoute/callers": f"{name}-callers", "IngressRoute/children": f"{name}-routes"}
     for kind, document in m.items():
-        assert document["metadata"]["name"] == (f"{name}-routes" if kind == "IngressRoute/children" else name)
+        assert document["metadata"]["name"] == names.get(kind, name)
         assert document["metadata"]["namespace"] == deploy.K8S_NAMESPACE
 
     deployment = m["Deployment"]["spec"]
     labels = deployment["template"]["metadata"]["labels"]
     assert deployment["selector"]["matchLabels"].items() <= labels.items()
+    assert deployment["template"]["metadata"]["annotations"] == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": "8000",
+        "prometheus.io/path": "/metrics",
+    }
     pod = deployment["template"]["spec"]
     (container,) = pod["containers"]
     assert container["command"] == ["puja", "serve", entry.name, "--host", "0.0.0.0", "--port", "8000"]
@@ -322,12 +380,17 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
     assert route["match"] == f"PathPrefix(`/api/{entry.prefix}`)"
     assert "services" not in route, "the service's route only hands over to its children"
     middlewares = {doc["metadata"]["name"]: doc["spec"] for doc in _load_all("deploy/k8s/gateway.yaml")}
-    assert [item["name"] for item in route["middlewares"]] == [
-        middleware for middleware in gateway.MIDDLEWARE_ORDER if middleware != "retry"
-    ]
+    assert [item["name"] for item in route["middlewares"]] == list(gateway.SHARED_MIDDLEWARES)
     assert middlewares == gateway.middlewares(CATALOG), "the cluster's middlewares are the gateway's"
+    callers = m["IngressRoute/callers"]["spec"]
+    assert callers["parentRefs"] == [{"name": name}] and "entryPoints" not in callers
+    assert [(caller["match"], caller["middlewares"]) for caller in callers["routes"]] == [
+        (caller.rule, [{"name": middleware} for middleware in caller.middlewares])
+        for caller in gateway.caller_routes(entry)
+    ]
+    assert all("services" not in caller for caller in callers["routes"])
     children = m["IngressRoute/children"]["spec"]
-    assert children["parentRefs"] == [{"name": name}] and "entryPoints" not in children
+    assert children["parentRefs"] == [{"name": f"{name}-callers"}] and "entryPoints" not in children
     retryable, once = sorted(children["routes"], key=lambda child: -child["priority"])
     assert retryable["match"] == gateway.RETRYABLE_RULE
     assert retryable["middlewares"] == [{"name": "retry"}] and "middlewares" not in once
@@ -484,35 +547,108 @@ def test_one_body_limit_from_the_catalog_for_gateway_and_services(gateway_url: s
         assert sock.makefile("rb").readline().split()[1] == b"413"
 
 
-def test_gateway_rate_limits_a_burst_from_one_client(gateway_url: str) -> None:
-    policy = gateway.DEFAULT_POLICY
-    path = f"/api/{SERVICES[-1].prefix}/x"
-    # The bucket holds `burst` requests and refills at `average` per second. A few connections sending
-    # as fast as they can go far beyond that and must meet a 429 well before the cap.
-    cap = policy.rate_burst * 20
+def _burst(
+    base_url: str,
+    path: str,
+    *,
+    cap: int,
+    method: str = "GET",
+    headers: Any = lambda i: {},
+    stop_at_429: bool = True,
+) -> list[int]:
+    """Statuses of up to `cap` requests from one address, four connections sending as fast as they can;
+    request `i` carries `headers(i)`. Stops at the first 429 unless told otherwise."""
     statuses: list[int] = []
+    lock = threading.Lock()
     limited = threading.Event()
 
     def hammer(client: httpx.Client) -> None:
-        while not limited.is_set() and len(statuses) < cap:
-            response = client.get(path)
-            statuses.append(response.status_code)
+        while not (stop_at_429 and limited.is_set()):
+            with lock:
+                if len(statuses) >= cap:
+                    return
+                i = len(statuses)
+                statuses.append(0)
+            response = client.request(method, path, headers=headers(i))
+            statuses[i] = response.status_code
             if response.status_code == 429:
                 assert response.headers["x-frame-options"] == "DENY"
                 limited.set()
 
-    started = time.monotonic()
-    with httpx.Client(base_url=gateway_url) as client:
+    with httpx.Client(base_url=base_url) as client:
         workers = [threading.Thread(target=hammer, args=(client,)) for _ in range(4)]
         for worker in workers:
             worker.start()
         for worker in workers:
-            worker.join(60)
-    elapsed = time.monotonic() - started
-    assert limited.is_set(), f"no 429 after {len(statuses)} requests in {elapsed:.1f}s"
-    first_refusal = statuses.index(429)
-    assert set(statuses[:first_refusal]) == {200}
-    assert first_refusal >= policy.rate_burst // 2, "the burst allowance lets a normal page load through"
+            worker.join(120)
+    return statuses
+
+
+def _first_refusal(statuses: list[int]) -> int:
+    assert 429 in statuses, f"no 429 in {len(statuses)} requests"
+    first = statuses.index(429)
+    assert set(statuses[:first]) == {200}
+    return first
+
+
+def _token(i: int) -> dict[str, str]:
+    return {"Authorization": f"Bearer sesi-{i}"}
+
+
+def test_gateway_rate_limits_an_anonymous_burst_from_one_client(gateway_url: str) -> None:
+    policy = gateway.DEFAULT_POLICY
+    # The bucket holds `burst` requests and refills at `average` per second. A few connections sending
+    # as fast as they can go far beyond that and must meet a 429 well before the cap.
+    statuses = _burst(gateway_url, f"/api/{SERVICES[-1].prefix}/x", cap=policy.anonymous_rate_burst * 20)
+    first_refusal = _first_refusal(statuses)
+    assert first_refusal >= policy.anonymous_rate_burst // 2, "the burst allowance lets a page load through"
+
+
+def test_signed_in_callers_behind_one_address_count_per_token(gateway_url: str) -> None:
+    """A carrier NAT address: what refuses its anonymous traffic leaves its signed-in people alone."""
+    path = f"/api/{SERVICES[-1].prefix}/x"
+    policy = gateway.DEFAULT_POLICY
+    anonymous = _first_refusal(_burst(gateway_url, path, cap=policy.anonymous_rate_burst * 20)) + 1
+    # As many requests again from the same address, one session each: not one is refused.
+    signed_in = _burst(gateway_url, path, cap=anonymous, headers=_token, stop_at_429=False)
+    assert signed_in == [200] * anonymous
+    # One session alone still has its limit.
+    same = _burst(gateway_url, path, cap=anonymous, headers=lambda i: _token(0))
+    assert _first_refusal(same) < anonymous
+
+
+def test_made_up_tokens_from_one_address_meet_the_ceiling(tmp_path: Path, upstream: str) -> None:
+    """Each made-up token gets a fresh session bucket; the per-address ceiling still stops the flood.
+    Small numbers, so a Python client outruns the ceiling on any machine; the rules are production's."""
+    policy = dataclasses.replace(
+        gateway.DEFAULT_POLICY,
+        rate_average=1,
+        rate_burst=60,
+        anonymous_rate_average=1,
+        anonymous_rate_burst=20,
+    )
+    path = f"/api/{SERVICES[-1].prefix}/x"
+    dynamic = gateway.render_dynamic(CATALOG, lambda entry: upstream, policy=policy)
+    with _traefik(tmp_path, dynamic, ready=f"/api/{SERVICES[0].prefix}/x") as base:
+        anonymous = _first_refusal(_burst(base, path, cap=200))
+        # Past the anonymous limit, from the same address: fresh tokens go through, up to the ceiling.
+        forged = _first_refusal(_burst(base, path, cap=200, headers=lambda i: _token(i)))
+    assert anonymous <= policy.anonymous_rate_burst + 5
+    assert policy.anonymous_rate_burst < anonymous + forged <= policy.rate_burst + 5
+
+
+def test_sign_in_is_limited_per_address_long_before_public_reads(gateway_url: str) -> None:
+    policy = gateway.DEFAULT_POLICY
+    akun = CATALOG.service("akun")
+    # A made-up token each time changes nothing on the credential paths.
+    login = _first_refusal(
+        _burst(gateway_url, f"/api/{akun.prefix}/v1/login", cap=2000, method="POST", headers=_token)
+    )
+    read = _first_refusal(
+        _burst(gateway_url, f"/api/{akun.prefix}/v1/x", cap=policy.anonymous_rate_burst * 20)
+    )
+    assert login <= policy.credential_rate_burst * 2
+    assert login * 5 < read, (login, read)
 
 
 # --- retries: never a second delivery of a write without an Idempotency-Key ---------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -14,7 +15,7 @@ from puja_kit.events.catalog import TenantUpdated
 from puja_kit.events.consumer import Consumer, ConsumerRunner
 from puja_kit.events.envelope import Event
 from puja_kit.outbox import OutboxRelay, add_event
-from puja_kit.telemetry import setup_telemetry, tracer
+from puja_kit.telemetry import KitTracerProvider, setup_telemetry, tracer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 TYPE = "puja.tenant_registry.tenant.updated"
@@ -68,3 +69,12 @@ async def test_trace_context_travels_in_nats_headers(
         consumed[0].parent is not None
         and consumed[0].parent.span_id == request_span.get_span_context().span_id
     )
+
+
+def test_spans_are_not_recorded_until_something_exports() -> None:
+    provider = KitTracerProvider(Resource.create({"service.name": "uji"}))
+    idle = provider.get_tracer("uji").start_span("permintaan")
+    assert not idle.is_recording(), "with no exporter a span keeps nothing"
+    assert idle.get_span_context().is_valid, "the trace context still travels and is logged"
+    provider.add_span_processor(SimpleSpanProcessor(InMemorySpanExporter()))
+    assert provider.get_tracer("uji").start_span("permintaan").is_recording()

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from puja_kit.access import RegionResolver, publish_access
 from puja_kit.auth import TokenVerifier
@@ -29,6 +30,7 @@ from puja_kit.errors import TooLarge, install_error_handlers, problem
 from puja_kit.events.consumer import Consumer, ConsumerRunner
 from puja_kit.health import router as health_router
 from puja_kit.layanan import LAYANAN
+from puja_kit.metrics import METRICS_PATH, ServiceMetrics, metrics_endpoint
 from puja_kit.migrations import heads
 from puja_kit.outbox.relay import OutboxRelay
 from puja_kit.settings import BaseServiceSettings
@@ -133,7 +135,10 @@ def create_service_app(
             on_applied=tenants.on_event if tenants else None,
         )
         verifier = TokenVerifier(
-            settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
+            settings.jwks_url,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            refresh_seconds=settings.jwks_refresh_seconds,
         )
         state: dict[str, Any] = {
             "settings": settings,
@@ -185,6 +190,9 @@ def create_service_app(
     install_error_handlers(app)
     install_docs(app, prefix=prefix, title=title)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # The client's address (login throttling) as the gateway forwards it, believed from trusted proxies
+    # only; uvicorn's own copy of this middleware is switched off (`puja serve`, the local stack).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(health_router)
     app.include_router(health_router, prefix=f"/api/{prefix}")
     for router in routers:
@@ -195,5 +203,10 @@ def create_service_app(
     publish_access(routers)
     for router in routers:
         app.include_router(router, prefix=f"/api/{prefix}/v1")
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    # /metrics (Prometheus text) beside /healthz, outside /api: the gateway routes only /api/<prefix>.
+    app.state.metrics = ServiceMetrics(settings.service_name)
+    app.add_route(METRICS_PATH, metrics_endpoint, include_in_schema=False)
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls=f"healthz,readyz,{METRICS_PATH}$", meter_provider=app.state.metrics.provider
+    )
     return app

@@ -19,6 +19,9 @@ class ServiceEntry:
     """The OpenAPI title (`Puja Indah — Kesehatan`); the app factory takes it from here."""
     demo: str | None = None
     consumes: tuple[str, ...] = field(default_factory=tuple)
+    credential_paths: tuple[str, ...] = field(default_factory=tuple)
+    """Paths under `/api/<prefix>` that take a password or a refresh token: the gateway holds them to a
+    strict per-address limit, whatever Authorization they carry."""
 
     @property
     def stream(self) -> str:
@@ -85,6 +88,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
             title=spec.get("title", f"Puja Indah — {name}"),
             demo=spec.get("demo"),
             consumes=tuple(spec.get("consumes", [])),
+            credential_paths=tuple(spec.get("credential_paths", [])),
         )
         for name, spec in data["services"].items()
     )

@@ -1,8 +1,9 @@
 """`puja`: run the platform locally, migrate or serve one service (the container entry point), make a
-new layanan or a service's next migration."""
+new layanan or a service's next migration, list, inspect and replay a service's dead letters."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import secrets
@@ -11,8 +12,11 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
 
 import typer
 
@@ -20,7 +24,17 @@ from puja_kit import migrations
 from puja_kit.catalog import load_catalog
 from puja_kit.settings import BaseServiceSettings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from puja_kit.events.consumer import ReplayOutcome
+
 app = typer.Typer(help="Puja Indah: platform layanan publik daerah", no_args_is_help=True)
+dead_letter_app = typer.Typer(
+    help="Dead letter: pesan yang gagal di setiap pengiriman, untuk diperiksa dan diulang",
+    no_args_is_help=True,
+)
+app.add_typer(dead_letter_app, name="dead-letter")
 
 
 def _settings(service: str) -> BaseServiceSettings:
@@ -42,7 +56,16 @@ def serve(service: str, host: str = "0.0.0.0", port: int = 8000, workers: int = 
     import uvicorn
 
     entry = load_catalog().service(service)
-    uvicorn.run(entry.module, factory=True, host=host, port=port, workers=workers, access_log=False)
+    # proxy_headers off: the app believes X-Forwarded-For itself, from its settings' trusted_proxies.
+    uvicorn.run(
+        entry.module,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 @app.command()
@@ -155,6 +178,93 @@ def revision(
             postgres.stop()
     for created in sorted(set((path / "versions").glob("*.py")) - before):
         typer.echo(f"ditulis: {created.relative_to(catalog.root)}")
+
+
+@asynccontextmanager
+async def _service_database(service: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    from puja_kit.db import make_engine, make_sessionmaker
+
+    engine = make_engine(_settings(service).database_url.get_secret_value(), pool_size=1)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+def _refuse(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+@dead_letter_app.command("list")
+def dead_letter_list(
+    service: str,
+    semua: Annotated[bool, typer.Option("--semua", help="Termasuk yang sudah diulang")] = False,
+    batas: Annotated[int, typer.Option(help="Paling banyak sekian baris, terbaru dulu")] = 100,
+) -> None:
+    """A service's dead letters, newest first (those not replayed yet, unless --semua)."""
+    from puja_kit.events.dead_letters import list_dead_letters, summary
+
+    async def load() -> list[str]:
+        async with _service_database(service) as sessionmaker:
+            letters = await list_dead_letters(sessionmaker, include_replayed=semua, limit=batas)
+        return [summary(letter) for letter in letters]
+
+    lines = asyncio.run(load())
+    if not lines:
+        typer.echo(f"Tidak ada dead letter {'' if semua else 'yang menunggu '}di {service}.")
+    for line in lines:
+        typer.echo(line)
+
+
+@dead_letter_app.command("show")
+def dead_letter_show(service: str, letter_id: UUID) -> None:
+    """One dead letter: its event, consumer, deliveries, status and the last error in full."""
+    from puja_kit.errors import DomainError
+    from puja_kit.events.dead_letters import describe, get_dead_letter
+
+    async def load() -> str:
+        async with _service_database(service) as sessionmaker:
+            return describe(await get_dead_letter(sessionmaker, letter_id))
+
+    try:
+        typer.echo(asyncio.run(load()))
+    except DomainError as exc:
+        raise _refuse(exc.detail) from exc
+
+
+@dead_letter_app.command("replay")
+def dead_letter_replay(service: str, letter_id: UUID) -> None:
+    """Apply a dead letter's event through the service's own handler and inbox, once: a second replay
+    changes nothing. Run it after the cause (a bug, missing data) is fixed."""
+    from puja_kit.errors import DomainError
+    from puja_kit.events.consumer import ReplayOutcome
+
+    async def replay() -> ReplayOutcome:
+        settings = _settings(service)
+        settings.run_background = False  # this process replays one letter; the replicas consume
+        module, _, factory = load_catalog().service(service).module.partition(":")
+        service_app = getattr(importlib.import_module(module), factory)(settings)
+        # The service's lifespan builds its handlers exactly as a running replica has them.
+        async with service_app.router.lifespan_context(service_app):
+            outcome: ReplayOutcome = await service_app.state.consumers.replay(letter_id)
+        return outcome
+
+    try:
+        outcome = asyncio.run(replay())
+    except DomainError as exc:
+        raise _refuse(exc.detail) from exc
+    except Exception as exc:
+        raise _refuse(f"Dead letter {letter_id} gagal diulang, tetap menunggu: {exc}") from exc
+    messages = {
+        ReplayOutcome.APPLIED: f"Dead letter {letter_id} diulang: event-nya diterapkan.",
+        ReplayOutcome.ALREADY_APPLIED: (
+            f"Dead letter {letter_id} ditandai diulang: event-nya sudah pernah diterapkan, "
+            "tidak ada yang berubah."
+        ),
+        ReplayOutcome.ALREADY_REPLAYED: f"Dead letter {letter_id} sudah diulang sebelumnya; tidak ada yang berubah.",
+    }
+    typer.echo(messages[outcome])
 
 
 if __name__ == "__main__":

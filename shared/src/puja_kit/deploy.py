@@ -20,6 +20,7 @@ from typing import Any
 import typer
 
 from puja_kit import gateway
+from puja_kit.bus import NATS_MAX_PAYLOAD, nats_server_config
 from puja_kit.catalog import Catalog, ServiceEntry, load_catalog
 from puja_kit.gateway import (
     HEALTH_PATH,
@@ -30,17 +31,26 @@ from puja_kit.gateway import (
     host_name,
     route_rule,
 )
+from puja_kit.metrics import METRICS_PATH
 
 IMAGE_REPOSITORY = "puja-indah"
 IMAGE_TAG = "latest"
 DOCKERFILE = "deploy/Dockerfile"
 POSTGRES_INIT_SCRIPT = "deploy/postgres/init-databases.sh"
+NATS_CONFIG = "deploy/nats/nats.conf"
+"""The kit's NATS settings (max_payload), rendered from puja_kit.bus and mounted into the nats container."""
+NATS_CONFIG_MOUNT = "/etc/nats/puja.conf"
 OTEL_ENDPOINT = "http://otel-collector:4318"
+# Where the gateway connects from, so the services believe its X-Forwarded-For (settings.trusted_proxies):
+# the private networks compose and Kubernetes give containers. Only the gateway is published, but any
+# container on those networks could claim a client address: narrow it to the gateway's own.
+GATEWAY_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
 NATS_URL = "nats://nats:4222"
 K8S_DIR = "deploy/k8s"
 K8S_NAMESPACE = "puja"
 K8S_ENTRYPOINT = "websecure"
 K8S_CHILD_ROUTES_SUFFIX = "-routes"
+K8S_CALLER_ROUTES_SUFFIX = "-callers"
 """The IngressRoute under a service's own, holding its retryable and send-once routes."""
 APP_UID = 10001
 """The non-root user of deploy/Dockerfile."""
@@ -96,6 +106,7 @@ def compose_service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
             f"{prefix}JWKS_URL": gateway.jwks_url(catalog),
             f"{prefix}SECRET_KEY": _required(secret_key_var(entry)),
             f"{prefix}OTEL_EXPORTER_OTLP_ENDPOINT": OTEL_ENDPOINT,
+            f"{prefix}TRUSTED_PROXIES": GATEWAY_NETWORKS,
         },
         "depends_on": {
             "postgres": {"condition": "service_healthy"},
@@ -162,8 +173,18 @@ def render_compose(catalog: Catalog) -> dict[str, Any]:
         },
         "nats": {
             "image": IMAGES["nats"],
-            "command": ["-js", "-sd", "/data", "-m", "8222", "--server_name", "puja"],
-            "volumes": ["natsdata:/data"],
+            "command": [
+                "-c",
+                NATS_CONFIG_MOUNT,
+                "-js",
+                "-sd",
+                "/data",
+                "-m",
+                "8222",
+                "--server_name",
+                "puja",
+            ],
+            "volumes": ["natsdata:/data", f"./{NATS_CONFIG}:{NATS_CONFIG_MOUNT}:ro"],
             "healthcheck": {
                 "test": [
                     "CMD",
@@ -233,6 +254,7 @@ def _container_env(catalog: Catalog, entry: ServiceEntry) -> list[dict[str, Any]
             "valueFrom": {"secretKeyRef": {"name": secret, "key": "SECRET_KEY"}},
         },
         {"name": f"{prefix}OTEL_EXPORTER_OTLP_ENDPOINT", "value": OTEL_ENDPOINT},
+        {"name": f"{prefix}TRUSTED_PROXIES", "value": GATEWAY_NETWORKS},
     ]
 
 
@@ -249,6 +271,14 @@ def _http_probe(path: str, *, period: int, failures: int) -> dict[str, Any]:
         "periodSeconds": period,
         "timeoutSeconds": 3,
         "failureThreshold": failures,
+    }
+
+
+def prometheus_annotations() -> dict[str, str]:
+    return {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(SERVICE_PORT),
+        "prometheus.io/path": METRICS_PATH,
     }
 
 
@@ -269,7 +299,9 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
             "selector": {"matchLabels": labels},
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
             "template": {
-                "metadata": {"labels": labels},
+                # Prometheus scrapes each pod's /metrics directly (puja_kit.metrics); the gateway does
+                # not route it, so it is never public.
+                "metadata": {"labels": labels, "annotations": prometheus_annotations()},
                 "spec": {
                     "automountServiceAccountToken": False,
                     "securityContext": {
@@ -365,8 +397,7 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
             "unhealthyPodEvictionPolicy": "AlwaysAllow",
         },
     }
-    # The service's router holds the shared middlewares; its children split retryable requests from the
-    # rest (puja_kit.gateway.child_routes), as in the file configuration.
+    # The service's router holds the shared middlewares, as in the file configuration.
     route = {
         "apiVersion": "traefik.io/v1alpha1",
         "kind": "IngressRoute",
@@ -384,29 +415,42 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
             "tls": {},
         },
     }
+
+    def k8s_route(route: gateway.Route, *, leaf: bool) -> dict[str, Any]:
+        return {
+            "kind": "Rule",
+            "match": route.rule,
+            "priority": route.priority,
+            **(
+                {"middlewares": [{"name": middleware} for middleware in route.middlewares]}
+                if route.middlewares
+                else {}
+            ),
+            **({"services": [{"name": name, "port": "http"}]} if leaf else {}),
+        }
+
+    # Under it one route per kind of caller with that caller's limit (gateway.caller_routes), and under
+    # all of those the retryable and send-once routes (gateway.child_routes).
+    callers_name = f"{name}{K8S_CALLER_ROUTES_SUFFIX}"
+    callers = {
+        "apiVersion": "traefik.io/v1alpha1",
+        "kind": "IngressRoute",
+        "metadata": {**metadata, "name": callers_name},
+        "spec": {
+            "parentRefs": [{"name": name}],
+            "routes": [k8s_route(caller, leaf=False) for caller in gateway.caller_routes(entry)],
+        },
+    }
     children = {
         "apiVersion": "traefik.io/v1alpha1",
         "kind": "IngressRoute",
         "metadata": {**metadata, "name": f"{name}{K8S_CHILD_ROUTES_SUFFIX}"},
         "spec": {
-            "parentRefs": [{"name": name}],
-            "routes": [
-                {
-                    "kind": "Rule",
-                    "match": child.rule,
-                    "priority": child.priority,
-                    **(
-                        {"middlewares": [{"name": middleware} for middleware in child.middlewares]}
-                        if child.middlewares
-                        else {}
-                    ),
-                    "services": [{"name": name, "port": "http"}],
-                }
-                for child in gateway.child_routes(entry)
-            ],
+            "parentRefs": [{"name": callers_name}],
+            "routes": [k8s_route(child, leaf=True) for child in gateway.child_routes(entry)],
         },
     }
-    return [deployment, service, autoscaler, disruption_budget, route, children]
+    return [deployment, service, autoscaler, disruption_budget, route, callers, children]
 
 
 def k8s_middlewares(catalog: Catalog) -> list[dict[str, Any]]:
@@ -461,12 +505,13 @@ def render_k8s(catalog: Catalog) -> dict[str, list[dict[str, Any]]]:
     return files
 
 
-K8S_HEADER = """
-Before applying: NATS with JetStream (service `nats`, e.g. the official Helm chart) and PostgreSQL with one
-database and role per service (e.g. CloudNativePG) in namespace `puja`; an OpenTelemetry collector at
-`otel-collector:4318`; Traefik 3.6+ from its Helm chart with the kubernetescrd provider and entrypoint
-`websecure`; and per service a Secret `<service>-secrets` with keys DATABASE_URL
-(postgresql+psycopg://<service>:<password>@<host>:5432/<service>) and SECRET_KEY. Set the image tags with
+K8S_HEADER = f"""
+Before applying: NATS with JetStream (service `nats`, e.g. the official Helm chart) with
+`max_payload: {NATS_MAX_PAYLOAD}` as in {NATS_CONFIG}; PostgreSQL with one database and role per service
+(e.g. CloudNativePG) in namespace `puja`; an OpenTelemetry collector at `otel-collector:4318`; Traefik
+3.6+ from its Helm chart with the kubernetescrd provider and entrypoint `websecure`; and per service a
+Secret `<service>-secrets` with keys DATABASE_URL (postgresql+psycopg://<service>:<password>@<host>:5432/
+<service>) and SECRET_KEY. Set the image tags with
 `kustomize edit set image puja-indah/<service>=<registry>/puja-indah/<service>:<version>`.
 """
 
@@ -496,6 +541,7 @@ def render_files(catalog: Catalog) -> dict[str, str]:
             header=f"{header}\nSecrets come from .env: `cp .env.example .env`, fill it, then `docker compose up --build`.",
         ),
         ".env.example": render_env_example(catalog),
+        NATS_CONFIG: f"# {header}\n{nats_server_config()}",
     }
     for name, documents in render_k8s(catalog).items():
         extra = K8S_HEADER if name == "kustomization.yaml" else ""

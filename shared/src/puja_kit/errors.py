@@ -108,12 +108,22 @@ class Terkunci(DomainError):
     @staticmethod
     def wait(seconds: int) -> str:
         """How long, as a person would say it."""
+        if seconds < 60:
+            return f"{seconds} detik"
         return (
             f"{math.ceil(seconds / 60)} menit" if seconds <= 2 * 3600 else f"{math.ceil(seconds / 3600)} jam"
         )
 
     def message(self, seconds: int) -> str:
         return f"Terlalu banyak percobaan yang gagal. Coba lagi dalam {self.wait(seconds)}."
+
+
+class TerlaluSering(Terkunci):
+    """The same refusal for the one who asks too often (429), when nothing is locked for anyone else."""
+
+    status_code = 429
+    code = "terlalu_sering"
+    title = "Terlalu banyak percobaan"
 
 
 class InvalidInput(DomainError):
@@ -131,6 +141,13 @@ class TooLarge(DomainError):
     status_code = 413
     code = "permintaan_terlalu_besar"
     title = "Ukuran permintaan melebihi batas"
+
+
+class EventTooLarge(TooLarge):
+    """The change would announce an event larger than the bus carries (puja_kit.outbox.add_event)."""
+
+    code = "perubahan_terlalu_besar"
+    title = "Perubahan terlalu besar untuk diumumkan ke layanan lain"
 
 
 def problem(

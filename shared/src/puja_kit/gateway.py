@@ -34,13 +34,17 @@ READY_PATH = "/readyz"
 SERVERS_TRANSPORT = "puja"
 
 # Applied to every route, outermost first. Headers first so that even a 429 or 413 carries them; the
-# body limit before retry so a retried request can be replayed from the buffer; the breaker outside the
-# retry so it judges what the client finally got. "retry" applies only to retryable requests (below).
+# per-address ceiling before the body limit, so a flood is refused before its bodies are buffered; the body
+# limit before retry so a retried request can be replayed from the buffer; the breaker outside the retry so
+# it judges what the client finally got. Then one of the CALLER_LIMITS, by who is asking (caller_routes),
+# and "retry" only for retryable requests (child_routes).
+CALLER_LIMITS: tuple[str, ...] = ("rate-limit-credentials", "rate-limit-account", "rate-limit-anonymous")
 MIDDLEWARE_ORDER: tuple[str, ...] = (
     "security-headers",
     "rate-limit",
     "body-limit",
     "circuit-breaker",
+    *CALLER_LIMITS,
     "retry",
 )
 
@@ -49,13 +53,20 @@ MIDDLEWARE_ORDER: tuple[str, ...] = (
 # transport under it also replays a GET on a keep-alive connection the server dropped. A write goes
 # through the retrying route only with an Idempotency-Key, which makes a second delivery harmless; any
 # other POST, PATCH, PUT or DELETE is sent once and its client decides, with a key, whether to try again.
-# The split is one layer below the service's router (Traefik's multi-layer routing, 3.6+), so both kinds
-# share that router's middlewares: one rate-limit bucket and one breaker per service, not one per route.
+# The routes are layered (Traefik's multi-layer routing, 3.6+): the service's router holds the shared
+# middlewares, its caller routers each hold one caller limit, and the retryable and send-once routers sit
+# under every caller router. A middleware keeps its state (buckets, breaker) per router that lists it, so
+# this is one ceiling bucket and one breaker per service and one caller bucket per service and kind of
+# caller, whichever of the two leaves a request then takes.
 RETRYABLE_RULE = (
     "Method(`GET`) || Method(`HEAD`) || Method(`OPTIONS`) || HeaderRegexp(`Idempotency-Key`, `.+`)"
 )
 ONCE_RULE = "PathPrefix(`/`)"
-SHARED_MIDDLEWARES: tuple[str, ...] = tuple(name for name in MIDDLEWARE_ORDER if name != "retry")
+SHARED_MIDDLEWARES: tuple[str, ...] = ("security-headers", "rate-limit", "body-limit", "circuit-breaker")
+# What akun's bearer authentication accepts (the scheme is case-insensitive). Only such a request is
+# counted per token; any other Authorization (Basic, garbage) is anonymous and counted per address.
+SIGNED_IN_RULE = r"HeaderRegexp(`Authorization`, `(?i)^bearer\s+\S`)"
+ANONYMOUS_RULE = "PathPrefix(`/`)"
 
 # Nothing under /api needs these browser features; a page that does (the portal) gets its own policy.
 PERMISSIONS_POLICY = ", ".join(
@@ -87,11 +98,28 @@ PERMISSIONS_POLICY = ", ".join(
 class GatewayPolicy:
     """The numbers behind the shared middlewares; the defaults are the production values."""
 
-    # Per client IP and per service. Generous because many citizens share one carrier-grade NAT address.
-    rate_average: int = 100
+    # Every limit is per service and counts in a token bucket: `average` per `rate_period` refill, `burst` at once.
     rate_period: str = "1s"
-    rate_burst: int = 200
-    # A client owns a whole IPv6 /64, so that is what counts as one client.
+    # The ceiling: per client address, every request whatever it carries. It must hold a whole town's
+    # signed-in traffic behind one carrier-grade NAT address (~1,000 people active at once, ~1 req/s each).
+    rate_average: int = 1000
+    # Two seconds of that ceiling at once, so a town's morning rush is not cut at its first peak.
+    rate_burst: int = 2000
+    # Signed-in: per bearer token, one session of one account; 20/s sustained is beyond any person's app.
+    account_rate_average: int = 20
+    # A page that fans out into tens of calls, several times over, still loads in one go.
+    account_rate_burst: int = 100
+    # Anonymous: per client address; twice the old limit that everyone shared, now that signed-in traffic
+    # counts elsewhere and what is left is the public lookups of a NAT address's not-yet-signed-in people.
+    anonymous_rate_average: int = 200
+    # Two seconds of that at once, as for the ceiling.
+    anonymous_rate_burst: int = 400
+    # Sign-in, sign-up and token refresh (the catalog's `credential_paths`): per client address whatever
+    # they carry; a town's logins and refreshes at peak are ~1/s, a password guesser wants thousands.
+    credential_rate_average: int = 5
+    # A family signing in on several phones at once behind one address, not a guessing run.
+    credential_rate_burst: int = 20
+    # A client owns a whole IPv6 /64, so that is what counts as one client address.
     rate_ipv6_subnet: int = 64
     # The most a request may carry is the catalog's `max_body_mib`; past this much it is buffered on disk.
     mem_body_bytes: int = 2 * 1024 * 1024
@@ -125,8 +153,24 @@ class Route:
     priority: int
 
 
+def caller_routes(entry: ServiceEntry) -> tuple[Route, ...]:
+    """Children of the service's router, one per kind of caller, each with its own limit.
+
+    The service's credential paths first (whatever they carry, so a made-up token buys no fresh bucket
+    there), then signed-in callers by their bearer token, then everyone else by address.
+    """
+    routes: list[Route] = []
+    if entry.credential_paths:
+        rule = " || ".join(f"Path(`/api/{entry.prefix}{path}`)" for path in entry.credential_paths)
+        routes.append(Route(f"{entry.name}-credentials", rule, ("rate-limit-credentials",), 3))
+    routes.append(Route(f"{entry.name}-signed-in", SIGNED_IN_RULE, ("rate-limit-account",), 2))
+    routes.append(Route(f"{entry.name}-anonymous", ANONYMOUS_RULE, ("rate-limit-anonymous",), 1))
+    return tuple(routes)
+
+
 def child_routes(entry: ServiceEntry) -> tuple[Route, Route]:
-    """Reads and keyed requests, with retries, are matched first; everything else is sent once."""
+    """The leaves under every caller route: reads and keyed requests, with retries, are matched first;
+    everything else is sent once."""
     return (
         Route(f"{entry.name}-retryable", RETRYABLE_RULE, ("retry",), 2),
         Route(f"{entry.name}-once", ONCE_RULE, (), 1),
@@ -151,6 +195,9 @@ def jwks_url(catalog: Catalog, upstream: Callable[[ServiceEntry], str] = docker_
 
 def middlewares(catalog: Catalog, policy: GatewayPolicy = DEFAULT_POLICY) -> dict[str, dict[str, Any]]:
     """The shared middlewares by name, in MIDDLEWARE_ORDER; the same specs serve the Kubernetes CRDs."""
+    # depth 0: the client is the connection's remote address, not a spoofable header. Put a depth here
+    # only behind a proxy that appends X-Forwarded-For itself.
+    by_address = {"ipStrategy": {"depth": 0, "ipv6Subnet": policy.rate_ipv6_subnet}}
     specs: dict[str, dict[str, Any]] = {
         "security-headers": {
             "headers": {
@@ -166,16 +213,7 @@ def middlewares(catalog: Catalog, policy: GatewayPolicy = DEFAULT_POLICY) -> dic
                 # No Content-Security-Policy: it would break the Swagger UI at /api/<layanan>/docs.
             }
         },
-        "rate-limit": {
-            "rateLimit": {
-                "average": policy.rate_average,
-                "period": policy.rate_period,
-                "burst": policy.rate_burst,
-                # depth 0: the client is the connection's remote address, not a spoofable header. Put
-                # a depth here only behind a proxy that appends X-Forwarded-For itself.
-                "sourceCriterion": {"ipStrategy": {"depth": 0, "ipv6Subnet": policy.rate_ipv6_subnet}},
-            }
-        },
+        "rate-limit": _rate_limit(policy.rate_average, policy.rate_burst, by_address, policy),
         "body-limit": {
             "buffering": {
                 "maxRequestBodyBytes": catalog.max_body_bytes,
@@ -190,6 +228,20 @@ def middlewares(catalog: Catalog, policy: GatewayPolicy = DEFAULT_POLICY) -> dic
                 "responseCode": 503,
             }
         },
+        "rate-limit-credentials": _rate_limit(
+            policy.credential_rate_average, policy.credential_rate_burst, by_address, policy
+        ),
+        # Each token value is its own bucket. A made-up token gets a fresh one too: the ceiling above, per
+        # address, is what holds such a flood (see docs/platform.md, Gateway).
+        "rate-limit-account": _rate_limit(
+            policy.account_rate_average,
+            policy.account_rate_burst,
+            {"requestHeaderName": "Authorization"},
+            policy,
+        ),
+        "rate-limit-anonymous": _rate_limit(
+            policy.anonymous_rate_average, policy.anonymous_rate_burst, by_address, policy
+        ),
         "retry": {
             "retry": {
                 "attempts": policy.retry_attempts,
@@ -198,6 +250,17 @@ def middlewares(catalog: Catalog, policy: GatewayPolicy = DEFAULT_POLICY) -> dic
         },
     }
     return {name: specs[name] for name in MIDDLEWARE_ORDER}
+
+
+def _rate_limit(average: int, burst: int, source: dict[str, Any], policy: GatewayPolicy) -> dict[str, Any]:
+    return {
+        "rateLimit": {
+            "average": average,
+            "period": policy.rate_period,
+            "burst": burst,
+            "sourceCriterion": source,
+        }
+    }
 
 
 def render_static(
@@ -259,8 +322,8 @@ def render_dynamic(
     *,
     policy: GatewayPolicy = DEFAULT_POLICY,
 ) -> dict[str, Any]:
-    """Traefik's dynamic configuration: per catalog entry one service, its router and the router's two
-    `child_routes`.
+    """Traefik's dynamic configuration: per catalog entry one service, its router, the router's
+    `caller_routes` and under each of those the two `child_routes`.
 
     `upstream(entry)` gives the base URL of the service (for example http://akun:8000); Traefik checks
     its /healthz and stops sending requests to it while that fails.
@@ -273,14 +336,19 @@ def render_dynamic(
             "rule": route_rule(entry),
             "middlewares": list(SHARED_MIDDLEWARES),
         }
-        for route in child_routes(entry):
-            routers[route.name] = {
-                "parentRefs": [entry.name],
-                "rule": route.rule,
-                "priority": route.priority,
-                **({"middlewares": list(route.middlewares)} if route.middlewares else {}),
-                "service": entry.name,
-            }
+        callers = caller_routes(entry)
+        for layer, parents, service in (
+            (callers, [entry.name], None),
+            (child_routes(entry), [caller.name for caller in callers], entry.name),
+        ):
+            for route in layer:
+                routers[route.name] = {
+                    "parentRefs": parents,
+                    "rule": route.rule,
+                    "priority": route.priority,
+                    **({"middlewares": list(route.middlewares)} if route.middlewares else {}),
+                    **({"service": service} if service else {}),
+                }
         services[entry.name] = {
             "loadBalancer": {
                 "servers": [{"url": upstream(entry)}],

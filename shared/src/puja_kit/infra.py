@@ -26,6 +26,8 @@ from typing import IO, Any, Protocol
 import psycopg
 from psycopg import sql
 
+from puja_kit.bus import nats_server_config
+
 PG_SYSTEM_USER = "embedded_postgres"
 
 
@@ -415,10 +417,15 @@ class Nats:
 
     def start(self) -> Nats:
         self.store_dir.mkdir(parents=True, exist_ok=True)
+        # The settings no flag sets (max_payload), the same file docker-compose mounts.
+        config = self.store_dir / "puja-nats.conf"
+        config.write_text(nats_server_config(), encoding="utf-8")
         self.process = ManagedProcess(
             "nats",
             [
                 venv_binary("nats-server"),
+                "-c",
+                str(config),
                 "-js",
                 "-sd",
                 str(self.store_dir),

@@ -32,6 +32,8 @@ class BaseServiceSettings(BaseSettings):
     # Tests give each service a namespace of its own on one NATS server; empty in real deployments.
     subject_prefix: str = ""
     jwks_url: str = "http://127.0.0.1:8102/api/akun/v1/.well-known/jwks.json"
+    # The key set is re-read at least this often, so a key akun withdrew stops verifying here by then.
+    jwks_refresh_seconds: float = Field(300, gt=0, le=3600)
     token_issuer: str = "puja-indah/akun"
     token_audience: str = "puja-indah"
     access_token_minutes: int = 15
@@ -43,6 +45,10 @@ class BaseServiceSettings(BaseSettings):
     otel_exporter_otlp_endpoint: str | None = None
     log_level: str = "INFO"
     run_background: bool = True
+    # Who may say who the client is: X-Forwarded-For is believed only when the connection comes from
+    # one of these (addresses or networks, comma-separated; "" trusts nobody). Set it to the gateway's
+    # addresses; the client is the rightmost address of the header that is not itself one of these.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     @property
     def is_dev(self) -> bool:

@@ -140,6 +140,7 @@ class LocalStack:
                 "--port",
                 str(port),
                 "--no-access-log",
+                "--no-proxy-headers",  # the app believes X-Forwarded-For itself (trusted_proxies)
                 "--timeout-graceful-shutdown",
                 "10",
             ],
