@@ -32,7 +32,7 @@ async def importer(url: str, path: Path) -> float:
     engine = make_engine(url, pool_size=2)
     sessionmaker = make_sessionmaker(engine)
     try:
-        async with transaction(sessionmaker) as session:
+        async with transaction(sessionmaker, tenant=TENANT) as session:
             job = Impor(tenant_id=TENANT, nama_berkas=path.name)
             session.add(job)
         started = time.perf_counter()
@@ -48,6 +48,7 @@ async def importer(url: str, path: Path) -> float:
 async def baseline(url: str, path: Path) -> float:
     import csv
 
+    from puja_kit.rls import TENANT_SETTING
     from sqlalchemy import text
 
     engine = make_engine(url, pool_size=1)
@@ -55,6 +56,7 @@ async def baseline(url: str, path: Path) -> float:
         started = time.perf_counter()
         count = 0
         async with engine.begin() as conn:
+            await conn.execute(text(f"SELECT set_config('{TENANT_SETTING}', :t, true)"), {"t": TENANT})
             await conn.execute(text("TRUNCATE penduduk"))
             await conn.execute(text("CREATE TEMP TABLE staging (LIKE penduduk INCLUDING DEFAULTS)"))
             raw = await conn.get_raw_connection()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -49,6 +50,7 @@ logger = logging.getLogger("kependudukan.impor")
 STALE_AFTER = timedelta(hours=1)
 BATCH = 5_000
 MAX_STORED_REJECTIONS = 5_000
+_YIELD_EVERY = 500  # rows written to COPY between two turns of the event loop
 _SEX = {"L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "P": "P", "PEREMPUAN": "P"}
 
 Progress = Callable[[int, int, int], None]  # processed, imported, rejected
@@ -120,6 +122,33 @@ def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     yield from enumerate(reader, start=2)  # line 1 is the header
 
 
+# One checked row: line number, the NIK as written (for the refusal), the values to store or the reasons.
+# Only tuples of strings, dates and numbers, which the garbage collector stops tracking: a list in
+# every row would make the 5,000 rows held between two chunks trigger full collections, each a pause
+# of the whole process.
+Checked = tuple[int, str | None, tuple[Any, ...] | None, tuple[str, ...]]
+
+
+def _check_chunk(
+    numbered: Iterator[tuple[int, dict[str, str]]], tenant_kode: str
+) -> tuple[list[Checked], BaseException | None, bool]:
+    """Decode, parse and check up to BATCH rows: the CPU work of an import, run in a worker thread.
+
+    Returns the rows checked, the error that stopped the reading (if any) and whether that error came
+    from a row's checks (the row then counts as processed, as it always did)."""
+    out: list[Checked] = []
+    try:
+        for number, row in itertools.islice(numbered, BATCH):
+            try:
+                values, reasons = check_row(row, tenant_kode)
+            except Exception as exc:
+                return out, exc, True
+            out.append((number, (row.get("nik") or "")[:40] or None, values, tuple(reasons)))
+    except Exception as exc:  # UnicodeDecodeError, a missing column, a broken CSV: reported by run_import
+        return out, exc, False
+    return out, None, False
+
+
 async def _write_batch(
     sessionmaker: async_sessionmaker[AsyncSession], tenant_kode: str, batch: list[tuple[int, tuple[Any, ...]]]
 ) -> set[str]:
@@ -147,8 +176,12 @@ async def _write_batch(
         ]
         copy_sql = f"COPY penduduk_staging ({', '.join(columns)}) FROM STDIN"
         async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for _, values in batch:
+            for index, (_, values) in enumerate(batch, start=1):
                 await copy.write_row((new_id(), tenant_kode, *values, "HIDUP", 1, now, now))
+                if index % _YIELD_EVERY == 0:
+                    # write_row only queues (it never waits): without this, formatting a batch is one
+                    # long step of the event loop.
+                    await asyncio.sleep(0)
         inserted = await conn.execute(
             text(
                 f"INSERT INTO penduduk ({', '.join(columns)}) SELECT {', '.join(columns)} FROM penduduk_staging "
@@ -200,23 +233,37 @@ async def run_import(
         if progress is not None:
             progress(processed, imported, rejected)
 
+    # Decoding, CSV parsing and the row checks are CPU work that holds the event loop for over a
+    # hundred milliseconds per batch; they run in a worker thread, one chunk of BATCH rows ahead of
+    # the writes, so the API's other requests keep being served and COPY overlaps the checks. Only
+    # the cheap bookkeeping (duplicates within the file, counts) stays on the loop.
+    numbered = read_rows(lines)
+    ahead: asyncio.Future[tuple[list[Checked], BaseException | None, bool]] | None = None
     try:
-        for number, row in read_rows(lines):
-            processed += 1
-            values, reasons = check_row(row, tenant_kode)
-            if values is not None:
-                key = int(values[0])
-                if key in seen:
-                    values, reasons = None, ["NIK muncul dua kali dalam berkas"]
+        ahead = asyncio.ensure_future(asyncio.to_thread(_check_chunk, numbered, tenant_kode))
+        while ahead is not None:
+            checked, error, row_failed = await ahead
+            ahead = None
+            if error is None and checked:
+                ahead = asyncio.ensure_future(asyncio.to_thread(_check_chunk, numbered, tenant_kode))
+            for number, raw_nik, values, reasons in checked:
+                processed += 1
+                if values is not None:
+                    key = int(values[0])
+                    if key in seen:
+                        values, reasons = None, ("NIK muncul dua kali dalam berkas",)
+                    else:
+                        seen.add(key)
+                if values is None:
+                    rejected += 1
+                    refusals.append((number, raw_nik, "; ".join(reasons)))
                 else:
-                    seen.add(key)
-            if values is None:
-                rejected += 1
-                refusals.append((number, (row.get("nik") or "")[:40] or None, "; ".join(reasons)))
-            else:
-                batch.append((number, values))
-            if len(batch) >= BATCH or len(refusals) >= BATCH:
-                await flush()
+                    batch.append((number, values))
+                if len(batch) >= BATCH or len(refusals) >= BATCH:
+                    await flush()
+            if error is not None:
+                processed += row_failed
+                raise error
         await flush()
         status, message = "SELESAI", None
     except UnicodeDecodeError:
@@ -230,6 +277,11 @@ async def run_import(
             "GAGAL",
             "Impor terhenti karena kesalahan server; baris yang sudah masuk tetap tersimpan.",
         )
+    finally:
+        if ahead is not None:  # a write failed while the next chunk was being checked: let it finish
+            await asyncio.wait([ahead])
+            if not ahead.cancelled():
+                ahead.exception()
     async with transaction(sessionmaker, tenant=tenant_kode) as session:
         job = await session.get(Impor, impor_id)
         assert job is not None
