@@ -71,7 +71,7 @@ APPLICANT = Principal(
     nama="Siti",
     grants=(Grant("warga"),),
     nik="6308014107900001",
-    nik_verified=True,
+    nik_verified_regions=frozenset({"63.08"}),
 )
 OTHER = Principal(id=new_id(), sid=new_id(), nama="Lain", grants=(Grant("warga"),), nik="6308014107900002")
 OPERATOR = Principal(id=new_id(), sid=new_id(), nama="Op", grants=(Grant("operator", "63.08", "perizinan"),))

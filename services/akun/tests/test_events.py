@@ -10,9 +10,10 @@ from uuid import UUID
 
 import httpx
 import jwt
+import pytest
 from puja_kit.auth import Grant, TokenVerifier
 from puja_kit.db import transaction
-from puja_kit.errors import LayananTidakAktif, NotFound, Unauthorized
+from puja_kit.errors import LayananTidakAktif, NikBelumTerverifikasi, NotFound, Unauthorized
 from puja_kit.events.catalog import (
     NikReleased,
     NikVerified,
@@ -150,10 +151,24 @@ async def test_staff_follow_what_the_registry_announces(akun: AkunDriver) -> Non
     assert "tidak terdaftar atau tidak aktif" in response.json()["detail"]
 
 
+async def _prove(akun: AkunDriver, akun_id: str, tenant: str, nik: str | None = None) -> None:
+    await publish(
+        akun.bus,
+        "puja.kependudukan.nik.verified",
+        NikVerified(akun_id=UUID(akun_id), nik=nik or akun.NIK, metode="MANDIRI"),
+        tenant=tenant,
+    )
+
+
 async def test_a_death_recorded_in_kependudukan_closes_the_citizens_account(akun: AkunDriver) -> None:
-    await akun.register()
+    registered = (await akun.register()).json()
+    await _prove(akun, registered["id"], HSU)
     tokens = await akun.login(akun.NIK)
-    assert (await akun.me(tokens["access_token"])).status_code == 200
+
+    async def proved() -> None:
+        assert (await akun.me(tokens["access_token"])).json()["nik_terbukti_di"] == [HSU]
+
+    await akun.eventually(proved)
     died = PendudukDied(nik=akun.NIK, versi=2, tanggal_meninggal=date(2026, 11, 1))
     for _ in range(2):  # delivered twice: still one set of revocations
         await publish(akun.bus, "puja.kependudukan.penduduk.died", died, tenant=HSU)
@@ -187,7 +202,7 @@ async def test_a_proved_nik_marks_the_account_and_its_next_tokens(akun: AkunDriv
     other = (await akun.register(nik=akun.NIK_2, email="lain@example.com")).json()
     tokens = await akun.login(akun.NIK)
     claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
-    assert claims["nik_verified"] is False
+    assert claims["nik_verified_regions"] == []
     me = (await akun.me(tokens["access_token"])).json()
     assert me["nik_terverifikasi"] is False
 
@@ -213,7 +228,7 @@ async def test_a_proved_nik_marks_the_account_and_its_next_tokens(akun: AkunDriv
     )
     assert refreshed.status_code == 200
     claims = jwt.decode(refreshed.json()["access_token"], options={"verify_signature": False})
-    assert claims["nik_verified"] is True
+    assert claims["nik_verified_regions"] == [HSU]
     other_tokens = await akun.login(akun.NIK_2)
     assert (await akun.me(other_tokens["access_token"])).json()["nik_terverifikasi"] is False
 
@@ -346,3 +361,113 @@ async def test_a_nik_released_at_the_counter_leaves_the_account_that_never_prove
     kept = await akun.me(owner_tokens["access_token"])
     assert kept.status_code == 200
     assert kept.json()["nik"] is not None, "a proved NIK stays with its holder"
+
+
+TABALONG = "63.09"
+
+
+async def test_a_proof_counts_only_in_the_region_whose_record_made_it(akun: AkunDriver) -> None:
+    """Region B's staff can import any record; B's proof must not make the NIK the account's in A."""
+    registered = (await akun.register()).json()
+    await _prove(akun, registered["id"], TABALONG)
+    tokens = await akun.login(akun.NIK)
+
+    async def proved() -> None:
+        assert (await akun.me(tokens["access_token"])).json()["nik_terbukti_di"] == [TABALONG]
+
+    await akun.eventually(proved)
+    settings = akun.svc.settings
+    other_service = TokenVerifier(
+        "http://akun/api/akun/v1/.well-known/jwks.json",
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        transport=httpx.ASGITransport(app=akun.svc.app),
+    )
+    principal = await other_service.verify((await akun.login(akun.NIK))["access_token"])
+    assert principal.ensure_own_nik(TABALONG) == akun.NIK
+    with pytest.raises(NikBelumTerverifikasi) as refused:
+        principal.ensure_own_nik(HSU)  # kependudukan, kesehatan, perizinan of HSU all ask this
+    assert refused.value.code == "nik_belum_terverifikasi"
+
+
+async def test_a_death_recorded_in_another_region_leaves_the_account_open(akun: AkunDriver) -> None:
+    registered = (await akun.register()).json()
+    marker = (await akun.register(nik=akun.NIK_2, email="penanda@example.com")).json()
+    await _prove(akun, registered["id"], HSU)
+    await _prove(akun, marker["id"], TABALONG, nik=akun.NIK_2)
+    tokens = await akun.login(akun.NIK)
+    marker_tokens = await akun.login(akun.NIK_2)
+
+    async def proved() -> None:
+        assert (await akun.me(marker_tokens["access_token"])).json()["nik_terbukti_di"] == [TABALONG]
+
+    await akun.eventually(proved)
+    for nik in (akun.NIK, akun.NIK_2):  # one consumer, in order: once NIK_2 is closed, NIK was handled
+        died = PendudukDied(nik=nik, versi=2, tanggal_meninggal=date(2026, 11, 1))
+        await publish(akun.bus, "puja.kependudukan.penduduk.died", died, tenant=TABALONG)
+
+    async def marker_closed() -> None:
+        assert (await akun.me(marker_tokens["access_token"])).status_code == 401
+
+    await akun.eventually(marker_closed)
+    me = await akun.me(tokens["access_token"])
+    assert me.status_code == 200, "a death recorded by Tabalong does not close an account proved in HSU"
+    assert me.json()["aktif"] is True
+
+
+async def test_the_holder_wins_back_at_the_counter_a_nik_proved_only_in_another_region(
+    akun: AkunDriver,
+) -> None:
+    squatter = (await akun.register(email="bukan.pemilik@example.com")).json()
+    await _prove(akun, squatter["id"], TABALONG)  # against a record Tabalong's staff imported
+    tokens = await akun.login(akun.NIK)
+
+    async def proved() -> None:
+        assert (await akun.me(tokens["access_token"])).json()["nik_terbukti_di"] == [TABALONG]
+
+    await akun.eventually(proved)
+    # HSU's counter checks the holder's KTP against HSU's record: Tabalong's proof does not keep it.
+    await publish(
+        akun.bus,
+        "puja.kependudukan.nik.released",
+        NikReleased(nik=akun.NIK, alasan="KTP asli diperiksa di loket"),
+        tenant=HSU,
+    )
+
+    async def released() -> None:
+        assert (await akun.me(tokens["access_token"])).status_code == 401
+
+    await akun.eventually(released)
+    relogin = await akun.login("bukan.pemilik@example.com")
+    me = (await akun.me(relogin["access_token"])).json()
+    assert me["nik"] is None
+    assert me["nik_terbukti_di"] == []
+
+    # The holder registers and proves it at HSU's counter; it counts in HSU.
+    owner = (await akun.register(email="pemilik@example.com")).json()
+    await _prove(akun, owner["id"], HSU)
+    owner_tokens = await akun.login(akun.NIK)
+
+    async def owner_proved() -> None:
+        assert (await akun.me(owner_tokens["access_token"])).json()["nik_terbukti_di"] == [HSU]
+
+    await akun.eventually(owner_proved)
+    # A later release at HSU's counter leaves it with the holder proved there.
+    marker = (await akun.register(nik=akun.NIK_2, email="penanda@example.com")).json()
+    marker_tokens = await akun.login(akun.NIK_2)
+    assert marker["id"]
+    for nik in (akun.NIK, akun.NIK_2):
+        await publish(
+            akun.bus,
+            "puja.kependudukan.nik.released",
+            NikReleased(nik=nik, alasan="dilepas di loket"),
+            tenant=HSU,
+        )
+
+    async def marker_released() -> None:
+        assert (await akun.me(marker_tokens["access_token"])).status_code == 401
+
+    await akun.eventually(marker_released)
+    kept = await akun.me(owner_tokens["access_token"])
+    assert kept.status_code == 200
+    assert kept.json()["nik"] is not None

@@ -252,3 +252,26 @@ async def test_the_counter_releases_a_nik_that_another_account_never_proved(laya
         layanan.url("/verifikasi-nik/lepas"), json=body, headers=layanan.operator_x
     )
     assert kept.status_code == 409
+
+
+async def test_a_proof_made_in_another_region_opens_nothing_here(layanan: LayananDriver) -> None:
+    """Region Y's staff could import any record for this NIK; Y's proof does not make it the account's
+    here, and this region's counter can still release it to its holder."""
+    proved_elsewhere = warga_headers(layanan, AYAH, nik_verified=[layanan.y.kode])
+    for response in (
+        await layanan.client.get(layanan.url("/penduduk/saya"), headers=proved_elsewhere),
+        await layanan.client.post(
+            layanan.url("/permohonan"), json={"jenis": "KTP"}, headers=proved_elsewhere
+        ),
+    ):
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "nik_belum_terverifikasi"
+    proved_here = warga_headers(layanan, AYAH, nik_verified=[layanan.x.kode])
+    assert (await layanan.client.get(layanan.url("/penduduk/saya"), headers=proved_here)).status_code == 200
+
+    released = await layanan.client.post(
+        layanan.url("/verifikasi-nik/lepas"),
+        json={"nik": AYAH, "alasan": "KTP asli diperiksa; bukti daerah lain tidak berlaku di sini"},
+        headers=layanan.operator_x,
+    )
+    assert released.status_code == 202, released.text

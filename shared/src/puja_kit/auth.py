@@ -51,8 +51,9 @@ class Principal:
     nama: str
     grants: tuple[Grant, ...]
     nik: str | None = None
-    # True once the person proved the NIK is theirs (kependudukan checked it; akun put it in the token).
-    nik_verified: bool = False
+    # The regions (kode) whose population record proved the NIK theirs (kependudukan checked it there;
+    # akun put them in the token). A proof counts only in the region whose record made it.
+    nik_verified_regions: frozenset[str] = frozenset()
     expires_at: datetime | None = None
 
     def has(self, role: Role, *, tenant: str | None = None, layanan: str | None = None) -> bool:
@@ -78,11 +79,16 @@ class Principal:
         if not self.has(role, tenant=tenant, layanan=layanan):
             raise Forbidden("Akun Anda tidak memiliki hak untuk tindakan ini di daerah atau layanan ini.")
 
-    def ensure_own_nik(self) -> str:
-        """The citizen's NIK, once proved theirs; anyone who merely knows a NIK could register it."""
+    def nik_verified_in(self, tenant_kode: str) -> bool:
+        """Whether the NIK was proved against the records of this region (never another's)."""
+        return bool(self.nik) and tenant_kode in self.nik_verified_regions
+
+    def ensure_own_nik(self, tenant_kode: str) -> str:
+        """The citizen's NIK, once proved theirs in this region; anyone who merely knows a NIK could
+        register it, and another region's records do not make it theirs here."""
         if not self.has("warga") or not self.nik:
             raise Forbidden("Layanan ini untuk warga yang masuk dengan NIK.")
-        if not self.nik_verified:
+        if not self.nik_verified_in(tenant_kode):
             raise NikBelumTerverifikasi()
         return self.nik
 
@@ -98,9 +104,16 @@ class Principal:
             nama=claims.get("name", ""),
             grants=grants,
             nik=claims.get("nik"),
-            nik_verified=claims.get("nik_verified") is True,
+            nik_verified_regions=_regions(claims.get("nik_verified_regions")),
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
+
+
+def _regions(value: Any) -> frozenset[str]:
+    # Only a list of kode counts; the old global `nik_verified` boolean proves nothing anywhere.
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(v for v in value if isinstance(v, str) and v)
 
 
 @dataclass

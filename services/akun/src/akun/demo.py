@@ -61,6 +61,7 @@ async def _ensure(
     )
     if nik_verified:  # as if the person had already proved their NIK in kependudukan
         akun.nik_terverifikasi_pada = utcnow()
+        akun.nik_terbukti_di = [KODE]
     return f"{username:<14} {peran:<24} dibuat (kata sandi {PASSWORD})"
 
 

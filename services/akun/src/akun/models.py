@@ -5,8 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from puja_kit.db import IdModel, TimestampedModel, service_registry, timestamp_column
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, DateTime, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
 
@@ -28,8 +28,13 @@ class Akun(IdModel, TimestampedModel, Base, table=True):
     # The NIK is stored encrypted; a keyed hash of it finds the account and keeps it unique.
     nik_index: str | None = Field(default=None, unique=True, max_length=64)
     nik_sealed: str | None = Field(default=None, sa_column=Column(Text))
-    # When kependudukan confirmed that the NIK is this person's own (tokens then say nik_verified).
+    # When kependudukan first confirmed that the NIK is this person's own, and the regions (kode) whose
+    # records confirmed it: tokens name those regions (`nik_verified_regions`), and only there it counts.
     nik_terverifikasi_pada: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    nik_terbukti_di: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(String(13)), nullable=False, server_default=text("'{}'")),
+    )
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     aktif: bool = True
 

@@ -118,7 +118,10 @@ class AkunRead(BaseModel):
     id: UUID
     nama: str
     nik: str | None = Field(description="NIK tersamar, mis. 6308********0001")
-    nik_terverifikasi: bool = Field(description="NIK sudah terbukti milik pemegang akun")
+    nik_terverifikasi: bool = Field(description="NIK sudah terbukti milik pemegang akun di suatu daerah")
+    nik_terbukti_di: list[str] = Field(
+        default_factory=list, description="Kode daerah yang catatannya membuktikan NIK; hanya di sana berlaku"
+    )
     email: str | None
     phone: str | None
     username: str | None

@@ -119,7 +119,8 @@ def _akun_read(runtime: Runtime, akun: Akun, grants: Sequence[HakAkses]) -> Akun
         id=akun.id,
         nama=akun.nama,
         nik=mask_nik(nik) if nik else None,
-        nik_terverifikasi=akun.nik_terverifikasi_pada is not None,
+        nik_terverifikasi=bool(akun.nik_terbukti_di),
+        nik_terbukti_di=sorted(akun.nik_terbukti_di),
         email=akun.email,
         phone=akun.phone,
         username=akun.username,
@@ -256,7 +257,8 @@ async def _issue(session: AsyncSession, runtime: Runtime, akun: Akun, sesi: Sesi
     nik = _nik_of(runtime, akun)
     if nik is not None:
         claims["nik"] = nik
-        claims["nik_verified"] = akun.nik_terverifikasi_pada is not None
+        # Where the NIK was proved: each region trusts only a proof made against its own records.
+        claims["nik_verified_regions"] = sorted(akun.nik_terbukti_di)
     key = await runtime.keys.signer(session)
     await session.flush()
     return TokenPair(

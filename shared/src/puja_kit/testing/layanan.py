@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -83,7 +83,7 @@ class Wilayah:
 
 @dataclass(frozen=True)
 class Warga:
-    """A signed-in citizen whose NIK is proved (`nik_verified`), with the headers to call as them."""
+    """A signed-in citizen whose NIK is proved (`nik_verified_regions`), with the headers to call as them."""
 
     id: UUID
     nik: str
@@ -132,7 +132,7 @@ class LayananDriver:
 
     # --- who calls ---------------------------------------------------------------------------
 
-    def warga(self, nama: str, nik: str, *, nik_verified: bool = True) -> Warga:
+    def warga(self, nama: str, nik: str, *, nik_verified: bool | Sequence[str] = True) -> Warga:
         person = new_id()
         headers = self.tokens.headers(
             grant("warga"), sub=person, nik=nik, nik_verified=nik_verified, name=nama

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,18 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from puja_kit.db import new_id
+
+# The regions the test drivers use (puja_kit.testing.layanan REGION_X, REGION_Y).
+TEST_REGIONS = ("63.08", "63.09")
+
+
+def _proved_in(nik: str, nik_verified: bool | Sequence[str]) -> list[str]:
+    """`True`: proved in the test regions and in the NIK's own (its first four digits)."""
+    if nik_verified is False:
+        return []
+    if nik_verified is True:
+        return sorted({*TEST_REGIONS, f"{nik[:2]}.{nik[2:4]}"})
+    return list(nik_verified)
 
 
 class TokenFactory:
@@ -37,7 +50,7 @@ class TokenFactory:
         sub: UUID | None = None,
         sid: UUID | None = None,
         nik: str | None = None,
-        nik_verified: bool = True,
+        nik_verified: bool | Sequence[str] = True,
         name: str = "Pengguna Uji",
         expires_in: timedelta = timedelta(minutes=15),
         **extra: Any,
@@ -53,8 +66,9 @@ class TokenFactory:
             "grants": list(grants),
             "iat": int(now.timestamp()),
             "exp": int((now + expires_in).timestamp()),
-            # A citizen's NIK is taken as proved unless a test says otherwise (nik_verified=False).
-            **({"nik": nik, "nik_verified": nik_verified} if nik else {}),
+            # A citizen's NIK is taken as proved unless a test says otherwise: nik_verified=False, or the
+            # regions (kode) whose records proved it.
+            **({"nik": nik, "nik_verified_regions": _proved_in(nik, nik_verified)} if nik else {}),
             **extra,
         }
         return jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})

@@ -4,7 +4,8 @@ A NIK is printed on every KTP copy, so knowing one proves nothing. A person prov
 matching what a KTP does not show (the family card number and the mother's name as SIAK records them),
 with a few attempts a day, or at the Disdukcapil counter: the app shows a short code, and the operator who
 has checked the KTP in person types it in. The proof is announced (`puja.kependudukan.nik.verified`):
-akun marks the account, and its next tokens say `nik_verified` to every other service.
+akun records the region whose record proved it, and the account's next tokens name that region in
+`nik_verified_regions`: the proof counts in that region only, never in another.
 
 A NIK registers once. When someone else registered it first and never proved it, the holder goes to the
 counter: the operator checks the KTP and releases the NIK (`puja.kependudukan.nik.released`), akun takes
@@ -201,11 +202,13 @@ async def release_at_counter(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, data: PelepasanNikIn
 ) -> PelepasanNikRead:
     """The operator has checked the holder's KTP: an account that registered the NIK and never proved it
-    loses it. A proved NIK is never released this way."""
+    here loses it. A NIK proved against this region's records is never released this way; one proved
+    only in another region is (that region's records do not make it the account's here)."""
     await _record(session, tenant, data.nik)
     if await VerifikasiNikRepository(session, tenant.kode).verified_nik(data.nik) is not None:
         raise Conflict(
-            "NIK ini sudah dibuktikan oleh sebuah akun; akun yang sudah terbukti tidak dilepas di loket."
+            "NIK ini sudah dibuktikan oleh sebuah akun di daerah ini; akun yang sudah terbukti tidak dilepas "
+            "di loket."
         )
     await add_event(
         session,
@@ -221,9 +224,10 @@ async def release_at_counter(
 
 
 async def ensure_verified(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> str:
-    """The citizen's NIK once proved: here (at once), or anywhere (the token's claim, from akun)."""
+    """The citizen's NIK once proved against this region's records: just now (this region's own row),
+    or earlier (the token names this region, from akun). Another region's proof does not count here."""
     nik = _citizen_nik(principal)
-    if principal.nik_verified:
+    if principal.nik_verified_in(tenant.kode):
         return nik
     row = await VerifikasiNikRepository(session, tenant.kode).of_akun(principal.id)
     if row is None or row.terverifikasi_pada is None or row.nik != nik:

@@ -109,7 +109,7 @@ async def book(
 ) -> AntrianRead:
     """A queue number for a poli on a day: numbers run 1, 2, 3 ... per poli per day, without gaps."""
     # Bookings are made and seen by NIK: only for the NIK's proven holder.
-    nik = principal.ensure_own_nik()
+    nik = principal.ensure_own_nik(tenant.kode)
     await set_tenant(session, tenant.kode)
     today = today_in(tenant.zona_waktu, now)
     last_day = today + timedelta(days=BATAS_HARI_PEMESANAN)
@@ -170,7 +170,7 @@ async def book(
 
 
 async def my_bookings(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> list[AntrianRead]:
-    principal.ensure_own_nik()
+    principal.ensure_own_nik(tenant.kode)
     await set_tenant(session, tenant.kode)
     rows = await AntrianRepository(session, tenant.kode).of_pasien(principal.id)
     return await _antrian_reads(session, tenant.kode, rows)
@@ -180,7 +180,7 @@ async def cancel(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, antrian_id: UUID
 ) -> AntrianRead:
     """The citizen cancels their own booking before it is called; someone else's is not found."""
-    principal.ensure_own_nik()
+    principal.ensure_own_nik(tenant.kode)
     await set_tenant(session, tenant.kode)
     antrian = await AntrianRepository(session, tenant.kode).own(antrian_id, principal.id)
     if antrian is None:

@@ -31,7 +31,8 @@ NOMOR_PREFIX = "IZN"
 async def create_permohonan(
     session: AsyncSession, principal: Principal, *, tenant: Tenant, data: PermohonanCreate
 ) -> PermohonanRead:
-    nik = principal.ensure_own_nik()  # a permit is issued in the holder's name: the NIK must be theirs
+    # A permit is issued in the holder's name: the NIK must be theirs, proved in this region.
+    nik = principal.ensure_own_nik(tenant.kode)
     await _scope(session, tenant)
     jenis = await JenisIzinRepository(session, tenant.kode).get(data.jenis_izin_id)
     if jenis is None or not jenis.aktif:
