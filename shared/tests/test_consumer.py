@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from puja_kit.bus import Bus
 from puja_kit.events.catalog import TenantUpdated
 from puja_kit.events.consumer import Consumer, ConsumerRunner
 from puja_kit.events.envelope import Event, make_event
 from puja_kit.outbox.models import DeadLetter, InboxEvent
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .consumer_helpers import count, pending, publish_raw, record, wait_for
 
 TYPE = "puja.tenant_registry.tenant.updated"
 PAYLOAD = TenantUpdated(
     kode="63.08", slug="kab-hulu-sungai-utara", nama="HSU", zona_waktu="WITA", aktif=True, layanan=[]
 )
-
-
-async def record(session: AsyncSession, event: Event) -> None:
-    await session.execute(text("INSERT INTO applied (event_id) VALUES (:id)"), {"id": event.id})
-
-
-async def publish_raw(bus: Bus, event: Event, msg_id: str) -> None:
-    stream = await bus.ensure_stream("tenant_registry")
-    js = await bus.jetstream()
-    await js.publish(
-        bus.subject(event.type), event.to_bytes(), stream=stream, headers={"Nats-Msg-Id": msg_id}
-    )
-
-
-async def count(sessionmaker: async_sessionmaker[AsyncSession], sql: str) -> int:
-    async with sessionmaker() as session:
-        return int(await session.scalar(text(sql)) or 0)
-
-
-async def wait_for(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(timeout / 0.05)):
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("kondisi tidak tercapai")
-
-
-async def pending(bus: Bus, durable: str) -> int:
-    js = await bus.jetstream()
-    info = await js.consumer_info(bus.stream("tenant_registry"), durable)
-    return int(info.num_pending + info.num_ack_pending)
 
 
 async def test_event_delivered_twice_is_applied_once(

@@ -20,6 +20,8 @@ from puja_kit.migrations import KIT_TABLES
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from .consumer_helpers import count, pending, publish_raw, record, wait_for
+
 TYPE = "puja.tenant_registry.tenant.updated"
 PAYLOAD = TenantUpdated(
     kode="63.08", slug="kab-hulu-sungai-utara", nama="HSU", zona_waktu="WITA", aktif=True, layanan=[]
@@ -272,37 +274,6 @@ async def test_a_replay_whose_handler_fails_again_leaves_the_dead_letter_waiting
     assert still.replayed_at is None
     assert await count(kit_db, "SELECT count(*) FROM applied") == 0
     assert await count(kit_db, "SELECT count(*) FROM inbox_event") == 0
-
-
-async def record(session: AsyncSession, event: Event) -> None:
-    await session.execute(text("INSERT INTO applied (event_id) VALUES (:id)"), {"id": event.id})
-
-
-async def publish_raw(bus: Bus, event: Event, msg_id: str) -> None:
-    stream = await bus.ensure_stream("tenant_registry")
-    js = await bus.jetstream()
-    await js.publish(
-        bus.subject(event.type), event.to_bytes(), stream=stream, headers={"Nats-Msg-Id": msg_id}
-    )
-
-
-async def count(sessionmaker: async_sessionmaker[AsyncSession], sql: str) -> int:
-    async with sessionmaker() as session:
-        return int(await session.scalar(text(sql)) or 0)
-
-
-async def wait_for(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(timeout / 0.05)):
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("kondisi tidak tercapai")
-
-
-async def pending(bus: Bus, durable: str) -> int:
-    js = await bus.jetstream()
-    info = await js.consumer_info(bus.stream("tenant_registry"), durable)
-    return int(info.num_pending + info.num_ack_pending)
 
 
 async def _nothing_pending(bus: Bus) -> bool:
