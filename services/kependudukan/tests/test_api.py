@@ -6,9 +6,6 @@ import logging
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
-from kependudukan.api import router
-from puja_kit.access import declared_kinds
 from puja_kit.db import transaction
 from puja_kit.events.envelope import Event
 from puja_kit.outbox.models import OutboxEvent
@@ -323,47 +320,6 @@ async def test_a_citizen_unknown_to_the_region_cannot_file(
         headers=layanan.operator_x,
     )
     assert staff.status_code == 403
-
-
-STAFF = {"operator", "admin_daerah"}
-DECLARED = {
-    ("POST", "/permohonan"): {"warga"},
-    ("GET", "/permohonan/saya"): {"warga"},
-    ("GET", "/permohonan"): STAFF,
-    ("GET", "/permohonan/{permohonan_id}"): {"warga", *STAFF},
-    ("POST", "/permohonan/{permohonan_id}/dokumen"): {"warga"},
-    ("GET", "/permohonan/{permohonan_id}/dokumen/{dokumen_id}"): {"warga", *STAFF},
-    ("POST", "/permohonan/{permohonan_id}/ajukan"): {"warga"},
-    ("POST", "/permohonan/{permohonan_id}/ajukan-ulang"): {"warga"},
-    ("POST", "/permohonan/{permohonan_id}/batalkan"): {"warga"},
-    ("POST", "/permohonan/{permohonan_id}/verifikasi"): STAFF,
-    ("POST", "/permohonan/{permohonan_id}/minta-perbaikan"): STAFF,
-    ("POST", "/permohonan/{permohonan_id}/proses"): STAFF,
-    ("POST", "/permohonan/{permohonan_id}/tolak"): STAFF,
-    ("POST", "/permohonan/{permohonan_id}/setujui"): STAFF,
-    ("GET", "/lacak/{nomor}"): {"publik"},
-    ("GET", "/verifikasi-nik"): {"warga"},
-    ("POST", "/verifikasi-nik"): {"warga"},
-    ("POST", "/verifikasi-nik/kode-loket"): {"warga"},
-    ("POST", "/verifikasi-nik/loket"): STAFF,
-    ("POST", "/verifikasi-nik/lepas"): STAFF,
-    ("GET", "/penduduk/saya"): {"warga"},
-    ("GET", "/penduduk"): STAFF,
-    ("GET", "/penduduk/{nik}"): {"warga", *STAFF},
-    ("POST", "/impor"): STAFF,
-    ("GET", "/impor/{impor_id}"): STAFF,
-    ("GET", "/impor/{impor_id}/ditolak"): STAFF,
-}
-
-
-def test_every_route_declares_who_may_call_it() -> None:
-    declared = {
-        (method, route.path.removeprefix("/{tenant}")): set(declared_kinds(route) or ())
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        for method in route.methods
-    }
-    assert declared == DECLARED
 
 
 async def test_a_staff_read_of_a_record_is_logged_with_the_nik_masked(

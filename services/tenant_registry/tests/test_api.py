@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fastapi.routing import APIRoute
-from puja_kit.access import declared_kinds
 from puja_kit.bus import EVENT_MAX_BYTES
 from puja_kit.db import transaction
 from puja_kit.outbox.models import OutboxEvent
 from puja_kit.testing.plugin import RunningService, StartService
 from puja_kit.testing.tokens import TokenFactory, grant
 from sqlalchemy import select
-from tenant_registry.api import router
 
 PUSAT = grant("admin_pusat")
 HSU = "63.08"
@@ -222,27 +219,6 @@ async def test_a_search_for_like_wildcards_matches_them_literally(
     assert await found("_") == []
     assert await found("Hulu%Utara") == []
     assert await found("hulu sungai") == ["kab-hulu-sungai-utara"]
-
-
-def test_every_route_declares_who_may_call_it() -> None:
-    declared = {
-        (method, route.path): declared_kinds(route)
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        for method in route.methods
-    }
-    assert declared == {
-        ("GET", "/layanan"): ("publik",),
-        ("GET", "/tenants"): ("publik",),
-        ("POST", "/tenants"): ("admin_pusat",),
-        ("GET", "/tenants/{tenant}"): ("publik",),
-        ("PATCH", "/tenants/{tenant}"): ("admin_pusat",),
-        ("PUT", "/tenants/{tenant}/layanan/{layanan}"): ("admin_daerah",),
-        ("DELETE", "/tenants/{tenant}/layanan/{layanan}"): ("admin_daerah",),
-        ("GET", "/tenants/{tenant}/opd"): ("publik",),
-        ("POST", "/tenants/{tenant}/opd"): ("admin_daerah",),
-        ("PATCH", "/tenants/{tenant}/opd/{opd_id}"): ("admin_daerah",),
-    }
 
 
 async def test_only_the_regions_admin_changes_its_layanan_and_opd(

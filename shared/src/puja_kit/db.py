@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from puja_kit.rls import see_all_regions, set_tenant
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -88,8 +90,6 @@ async def transaction(
 
     Region-owned rows are seen only inside `tenant`, or in every region with `all_regions=True`
     (puja_kit.rls); with neither, the unit of work sees none of them."""
-    from puja_kit.rls import see_all_regions, set_tenant
-
     async with sessionmaker() as session:
         try:
             if tenant is not None:
