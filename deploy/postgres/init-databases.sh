@@ -33,5 +33,9 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'name') \gexec
 SELECT format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', :'name') \gexec
 SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'name', :'name') \gexec
 SQL
+    # What only a superuser may do inside the service's database (puja_kit.rls.SUPERUSER_SQL): lets a
+    # name search use its trigram index under row-level security.
+    psql --no-psqlrc -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname "$name" \
+        -c 'ALTER FUNCTION pg_catalog.texticlike(text, text) LEAKPROOF' || exit 1
     echo "basis data $name siap"
 done

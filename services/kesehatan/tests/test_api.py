@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from puja_kit.db import new_id
 from puja_kit.events.catalog import LayananSettings, TenantLayananDisabled, TenantLayananEnabled
-from puja_kit.testing.layanan import LayananDriver, StartLayanan
+from puja_kit.testing.layanan import LayananDriver, StartLayanan, Warga
 from puja_kit.testing.tokens import grant
 
 from .factories import (
@@ -409,6 +409,24 @@ async def test_citizens_see_and_cancel_only_their_own_bookings(layanan: LayananD
 
     budi_view = (await layanan.client.get(layanan.url("/antrian/saya"), headers=budi.headers)).json()
     assert [(b["id"], b["status"]) for b in budi_view] == [(theirs["id"], "TERDAFTAR")]
+
+
+async def test_citizens_see_how_many_wait_before_their_number(layanan: LayananDriver) -> None:
+    poli = await make_open_poli(layanan)
+    people = [make_warga(layanan, name) for name in ("Siti Aminah", "Budi Santoso", "Rahmah Aulia")]
+    bookings = [await make_booking(layanan, person, poli["id"]) for person in people]
+
+    async def ahead(person: Warga) -> int | None:
+        own = (await layanan.client.get(layanan.url("/antrian/saya"), headers=person.headers)).json()
+        assert len(own) == 1
+        value: int | None = own[0]["di_depan"]
+        return value
+
+    assert [await ahead(person) for person in people] == [0, 1, 2]
+    await act(layanan, bookings[0]["id"], "panggil")
+    await layanan.client.post(layanan.url(f"/antrian/{bookings[1]['id']}/batal"), headers=people[1].headers)
+    # Being called or no longer waiting has nobody "ahead"; the one called is not counted for the rest.
+    assert [await ahead(person) for person in people] == [None, None, 0]
 
 
 async def test_a_nik_not_yet_proved_neither_books_nor_sees_bookings(layanan: LayananDriver) -> None:

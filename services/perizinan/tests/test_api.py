@@ -237,7 +237,7 @@ async def test_a_permit_is_applied_for_only_with_a_proved_nik(layanan: LayananDr
     assert refused.status_code == 403
     assert refused.json()["code"] == "nik_belum_terverifikasi"
     mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga_a.headers)).json()
-    assert mine["total"] == 0
+    assert mine["items"] == [] and mine["next_cursor"] is None
 
 
 async def test_each_person_sees_only_what_is_theirs_or_their_regions(layanan: LayananDriver) -> None:
@@ -249,7 +249,7 @@ async def test_each_person_sees_only_what_is_theirs_or_their_regions(layanan: La
 
     mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga_b.headers)).json()
     assert [i["id"] for i in mine["items"]] == [budi["id"]]
-    assert mine["total"] == 1
+    assert mine["next_cursor"] is None
     assert (await p.client.get(p.url(path), headers=p.warga_b.headers)).status_code == 404
     assert (await act(p, siti, "batalkan", p.warga_b.headers)).status_code == 404
     assert (await upload(p, siti, "KTP", who=p.warga_b)).status_code == 404
@@ -427,4 +427,51 @@ async def test_idempotency_key_returns_the_first_application(layanan: LayananDri
     assert retried.headers["idempotent-replayed"] == "true"
     assert retried.json()["nomor"] == first.json()["nomor"]
     mine = (await p.client.get(p.url("/permohonan/saya"), headers=p.warga_a.headers)).json()
-    assert mine["total"] == 1
+    assert len(mine["items"]) == 1 and mine["next_cursor"] is None
+
+
+async def test_the_inbox_reads_the_nearest_due_date_first_and_only_open_applications(
+    layanan: LayananDriver,
+) -> None:
+    from datetime import timedelta
+    from uuid import UUID
+
+    from perizinan.models import Permohonan
+
+    p = layanan
+    jenis = await make_jenis_izin(p)
+    later, overdue, soon, done = [await diajukan(p, jenis) for _ in range(4)]
+    today = local_date(utcnow(), "WITA")
+    due = {later["id"]: 9, overdue["id"]: -2, soon["id"]: 1, done["id"]: -5}
+    async with transaction(layanan.svc.sessionmaker, tenant=p.x.kode) as session:
+        for ident, days in due.items():
+            row = await session.get(Permohonan, UUID(ident))
+            assert row is not None
+            row.sla_jatuh_tempo = today + timedelta(days=days)
+            if ident == done["id"]:
+                row.status, row.selesai_at = "SELESAI", utcnow()
+
+    first = (
+        await p.client.get(p.url("/permohonan"), params={"urut": "sla", "limit": 2}, headers=p.operator_x)
+    ).json()
+    assert [i["id"] for i in first["items"]] == [overdue["id"], soon["id"]]
+    assert first["items"][0]["terlambat"] and not first["items"][1]["terlambat"]
+    rest = (
+        await p.client.get(
+            p.url("/permohonan"),
+            params={"urut": "sla", "limit": 2, "cursor": first["next_cursor"]},
+            headers=p.operator_x,
+        )
+    ).json()
+    assert [i["id"] for i in rest["items"]] == [later["id"]] and rest["next_cursor"] is None
+    # With a status the finished ones are there too, still by due date; the default stays newest first.
+    finished = (
+        await p.client.get(
+            p.url("/permohonan"), params={"urut": "sla", "status": "SELESAI"}, headers=p.operator_x
+        )
+    ).json()
+    assert [i["id"] for i in finished["items"]] == [done["id"]]
+    newest = (await p.client.get(p.url("/permohonan"), headers=p.operator_x)).json()
+    assert [i["id"] for i in newest["items"]] == [done["id"], soon["id"], overdue["id"], later["id"]]
+    refused = await p.client.get(p.url("/permohonan"), params={"urut": "acak"}, headers=p.operator_x)
+    assert refused.status_code == 422

@@ -17,11 +17,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.metrics import NoOpMeterProvider
+from sqlalchemy import MetaData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from puja_kit.access import RegionResolver, publish_access
+from puja_kit.aktivitas import AktivitasCache, aktivitas_router, service_metadata
 from puja_kit.auth import TokenVerifier
+from puja_kit.baca import ReadPool
 from puja_kit.bus import Bus
 from puja_kit.catalog import load_catalog
 from puja_kit.db import make_engine, make_sessionmaker
@@ -30,12 +34,12 @@ from puja_kit.errors import TooLarge, install_error_handlers, problem
 from puja_kit.events.consumer import Consumer, ConsumerRunner
 from puja_kit.health import router as health_router
 from puja_kit.layanan import LAYANAN
-from puja_kit.metrics import METRICS_PATH, ServiceMetrics, metrics_endpoint
+from puja_kit.metrics import METRICS_PATH, RouteMetricsMiddleware, ServiceMetrics, metrics_endpoint
 from puja_kit.migrations import heads
 from puja_kit.outbox.relay import OutboxRelay
 from puja_kit.settings import BaseServiceSettings
 from puja_kit.tasks import cancel_tasks
-from puja_kit.telemetry import setup_logging, setup_telemetry
+from puja_kit.telemetry import exporting, setup_logging, setup_telemetry
 from puja_kit.tenancy import TENANT_CONSUMER, TenantCache, resolve_any_region, resolve_layanan_region
 
 StartupHook = Callable[[FastAPI], Awaitable[None]]
@@ -105,9 +109,15 @@ def create_service_app(
     migrations_path: Path | None = None,
     uses_tenants: bool = True,
     on_startup: Sequence[StartupHook] = (),
+    on_shutdown: Sequence[StartupHook] = (),
     region_resolver: RegionResolver | None = None,
+    models: MetaData | None = None,
 ) -> FastAPI:
-    """The service's app; prefix, title and migrations come from its catalog entry unless given."""
+    """The service's app; prefix, title and migrations come from its catalog entry unless given.
+
+    A layanan also serves `GET /{tenant}/aktivitas` (puja_kit.aktivitas) over its region-owned tables:
+    `models` (its registry's metadata), found in the package of its Settings class unless given.
+    """
     if prefix is None or title is None or migrations_path is None:
         catalog = load_catalog()
         entry = catalog.service(settings.service_name)
@@ -120,8 +130,18 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
-        SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+        # Database spans only while something records them: each statement would otherwise pay for one.
+        if exporting():
+            SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
         sessionmaker = make_sessionmaker(engine)
+        # The hot reads of a layanan (puja_kit.baca): a psycopg pool on the same database.
+        read_pool = (
+            ReadPool(settings.database_url.get_secret_value(), max_size=settings.database_pool_size * 2)
+            if app.state.layanan
+            else None
+        )
+        if read_pool is not None:
+            await read_pool.open()
         bus = Bus(settings.nats_url, subject_prefix=settings.subject_prefix, name=settings.service_name)
         relay = OutboxRelay(sessionmaker, bus, interval=settings.relay_interval_seconds)
         tenants = TenantCache(sessionmaker) if uses_tenants else None
@@ -144,6 +164,7 @@ def create_service_app(
             "settings": settings,
             "engine": engine,
             "sessionmaker": sessionmaker,
+            "read_pool": read_pool,
             "bus": bus,
             "relay": relay,
             "tenants": tenants,
@@ -168,16 +189,23 @@ def create_service_app(
         try:
             yield
         finally:
+            for hook in on_shutdown:
+                await hook(app)
             if follower is not None:
                 await cancel_tasks([follower])
             await runner.stop()
             await relay.stop()
             await bus.close()
+            if read_pool is not None:
+                await read_pool.close()
             await engine.dispose()
 
     app = FastAPI(
         title=title,
         lifespan=lifespan,
+        # FastAPI's own spans (one per request, per dependency and per endpoint) only while something
+        # exports them; the route metrics are RouteMetricsMiddleware's.
+        telemetry={"metrics": False, "logs": False, **({} if exporting() else {"tracing": False})},
         openapi_url=f"/api/{prefix}/openapi.json",
         docs_url=None,  # puja_kit.docs serves it, without a CDN
         redoc_url=None,
@@ -187,6 +215,10 @@ def create_service_app(
     app.state.region_resolver = region_resolver or (
         resolve_layanan_region if app.state.layanan else resolve_any_region
     )
+    if app.state.layanan:
+        app.state.aktivitas = AktivitasCache()
+        package = type(settings).__module__.partition(".")[0]
+        routers = [*routers, aktivitas_router(models if models is not None else service_metadata(package))]
     install_error_handlers(app)
     install_docs(app, prefix=prefix, title=title)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -201,12 +233,23 @@ def create_service_app(
             if isinstance(route, APIRoute) and route.description and not route.summary:
                 route.summary = route.description.strip().splitlines()[0]
     publish_access(routers)
+    templates: dict[int, str] = {}
     for router in routers:
         app.include_router(router, prefix=f"/api/{prefix}/v1")
+        templates.update({id(route): f"/api/{prefix}/v1{route.path}" for route in router.routes})  # type: ignore[attr-defined]
     # /metrics (Prometheus text) beside /healthz, outside /api: the gateway routes only /api/<prefix>.
     app.state.metrics = ServiceMetrics(settings.service_name)
     app.add_route(METRICS_PATH, metrics_endpoint, include_in_schema=False)
-    FastAPIInstrumentor.instrument_app(
-        app, excluded_urls=f"healthz,readyz,{METRICS_PATH}$", meter_provider=app.state.metrics.provider
-    )
+    fixed = {p: p for r in app.routes if isinstance(p := getattr(r, "path", None), str) and "{" not in p}
+    app.add_middleware(RouteMetricsMiddleware, metrics=app.state.metrics, templates=templates, fixed=fixed)
+    # Request spans only while something records them (its route lookup and span cost more than a
+    # cheap read); its own metrics are off, RouteMetricsMiddleware records them. No span per ASGI
+    # send/receive message (two or three per request, with nothing in them a trace needs).
+    if exporting():
+        FastAPIInstrumentor.instrument_app(
+            app,
+            excluded_urls=f"healthz,readyz,{METRICS_PATH}$",
+            meter_provider=NoOpMeterProvider(),
+            exclude_spans=["receive", "send"],
+        )
     return app

@@ -35,6 +35,8 @@ logger = logging.getLogger("puja_kit.auth")
 Role = Literal["warga", "operator", "admin_daerah", "admin_pusat"]
 ALGORITHM = "EdDSA"
 LEEWAY = timedelta(seconds=30)
+# Verified tokens remembered per replica (a few MB at most); past this the oldest is forgotten.
+VERIFIED_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ class TokenVerifier:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        # token -> (principal, key id, valid until): tokens already verified (verify()).
+        self._verified: dict[str, tuple[Principal, str, float]] = {}
 
     async def _fetch(self) -> None:
         if self.jwks_url.startswith("file://"):
@@ -190,6 +194,30 @@ class TokenVerifier:
             raise Unauthorized("Token ditandatangani dengan kunci yang tidak dikenal.") from None
 
     async def verify(self, token: str) -> Principal:
+        """The token's principal. A token already verified is not checked again (a signature check costs
+        more than the rest of a read): its expiry, its session's logout and its key still being in the
+        key set are, on every call."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, kid, until = cached
+            fresh_keys = time.monotonic() - self._fetched_at <= self.refresh_seconds
+            if time.time() < until and kid in self._keys and fresh_keys:
+                if principal.sid in self.revoked:
+                    raise Unauthorized("Sesi ini sudah keluar; silakan masuk kembali.")
+                return principal
+            self._verified.pop(token, None)
+        principal, kid = await self._verify(token)
+        if principal.expires_at is not None:
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.pop(next(iter(self._verified)))  # the oldest entry
+            self._verified[token] = (
+                principal,
+                kid,
+                principal.expires_at.timestamp() + LEEWAY.total_seconds(),
+            )
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -216,7 +244,7 @@ class TokenVerifier:
         principal = Principal.from_claims(claims)
         if principal.sid in self.revoked:
             raise Unauthorized("Sesi ini sudah keluar; silakan masuk kembali.")
-        return principal
+        return principal, header["kid"]
 
     async def follow_revocations(self, bus: Bus, *, lookback: timedelta) -> None:
         """Replay recent logouts, then follow new ones, into this replica's memory (runs forever)."""

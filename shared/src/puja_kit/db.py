@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -10,12 +12,13 @@ from uuid import UUID
 
 import uuid_utils
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Engine, MetaData, event, func
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from puja_kit.rls import see_all_regions, set_tenant
+from puja_kit.rls import begin_with_settings, see_all_regions, set_tenant
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,14 +68,69 @@ class TenantModel(SQLModel):
     tenant_id: str = Field(index=True, max_length=13)
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    return create_async_engine(
+# A pooled connection idle longer than this is pinged before use (a silent network drop sends no FIN).
+PING_AFTER_IDLE_SECONDS = 30.0
+# session.info key: the session wrote an outbox row, so the relay is woken after its commit.
+OUTBOX_WRITTEN = "puja.outbox_written"
+
+
+def make_engine(
+    url: str, *, pool_size: int = 5, ping_after_idle: float = PING_AFTER_IDLE_SECONDS
+) -> AsyncEngine:
+    """The service's engine. No pre-ping on every checkout (a round trip per request): a connection the
+    server closed (restart, pg_terminate_backend, idle timeout) has its socket readable while idle, which
+    a poll with no wait sees, and only a connection idle longer than `ping_after_idle` pays a ping."""
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_recycle=1800,
+        # Transactions begin explicitly, with their RLS settings in the same round trip (puja_kit.rls).
+        isolation_level="AUTOCOMMIT",
     )
+    _check_liveness(engine.sync_engine, ping_after_idle)
+    begin_with_settings(engine.sync_engine)
+    return engine
+
+
+def _closed_by_server(dbapi_connection: Any) -> bool:
+    """Whether an idle connection has data or EOF waiting: the server's goodbye (FATAL, then close).
+
+    Nothing else arrives on an idle connection of ours (no LISTEN); whatever it is, a fresh connection
+    is the safe answer."""
+    driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+    if getattr(driver, "closed", False) or getattr(driver, "broken", False):
+        return True
+    try:
+        fd = driver.fileno()
+    except Exception:
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def _check_liveness(engine: Engine, ping_after_idle: float) -> None:
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_connection: Any, record: Any) -> None:
+        record.info["puja.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        # DisconnectionError: the pool throws this connection away and hands out a fresh one.
+        if _closed_by_server(dbapi_connection):
+            raise DisconnectionError("koneksi ditutup oleh server")
+        idle_since = record.info.get("puja.idle_since")
+        if idle_since is None or time.monotonic() - idle_since < ping_after_idle:
+            return
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError("koneksi tidak menjawab ping") from exc
+            raise
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -110,9 +168,11 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with transaction(sessionmaker) as session:
         yield session
-    # The relay publishes what this request wrote to the outbox without waiting for its next poll.
+        wrote_events = session.info.get(OUTBOX_WRITTEN, False)
+    # The relay publishes what this request wrote to the outbox without waiting for its next poll (a
+    # read wakes nothing: each wake-up costs the relay a transaction).
     relay = getattr(request.app.state, "relay", None)
-    if relay is not None:
+    if relay is not None and wrote_events:
         relay.wake()
 
 

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Column, select
+from sqlalchemy import Column, Index, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
@@ -26,6 +26,8 @@ from puja_kit.errors import InvalidInput
 
 class IdempotencyRecord(SQLModel, table=True):
     __tablename__ = "idempotency_record"
+    # The prune: DELETE ... WHERE created_at < cutoff.
+    __table_args__ = (Index("ix_idempotency_record_created_at", "created_at"),)
 
     key: str = Field(primary_key=True, max_length=200)
     route: str = Field(primary_key=True, max_length=200)

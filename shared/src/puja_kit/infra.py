@@ -27,6 +27,7 @@ import psycopg
 from psycopg import sql
 
 from puja_kit.bus import nats_server_config
+from puja_kit.rls import SUPERUSER_SQL
 
 PG_SYSTEM_USER = "embedded_postgres"
 
@@ -263,6 +264,9 @@ class PostgresDatabases:
                     conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(role, role))
             conn.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(role))
             conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(role, role))
+        with psycopg.connect(self.admin_dsn(name), autocommit=True) as conn:
+            for statement in SUPERUSER_SQL:  # what only a superuser may do in it (puja_kit.rls)
+                conn.execute(statement)
         return self.url(name, password, name)
 
     def clone_database(self, template: str, name: str, owner: str) -> None:

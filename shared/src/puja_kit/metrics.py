@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from puja_kit.bus import BusUnavailable
 from puja_kit.events.consumer import ConsumerRunner
@@ -42,6 +44,10 @@ from puja_kit.outbox.models import DeadLetter, OutboxEvent
 logger = logging.getLogger(__name__)
 
 METRICS_PATH = "/metrics"
+# The stable HTTP conventions' buckets for request durations, in seconds.
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
+# Not counted as routes: the probes (beside /api/<prefix> too) and the scrape itself.
+UNMEASURED_SUFFIXES = ("/healthz", "/readyz", METRICS_PATH)
 # One scrape waits this long at most for the bus; a consumer whose lag could not be read is left out.
 BUS_TIMEOUT_SECONDS = 2.0
 
@@ -97,6 +103,19 @@ class ServiceMetrics:
             callbacks=[self._dead_letters],
             unit="{message}",
             description="Dead letter yang menunggu ops (belum diulang), per consumer.",
+        )
+
+        # Per route, by the HTTP semantic conventions (RouteMetricsMiddleware records them).
+        self.duration = meter.create_histogram(
+            "http.server.request.duration",
+            unit="s",
+            description="Duration of HTTP server requests.",
+            explicit_bucket_boundaries_advisory=list(DURATION_BUCKETS),
+        )
+        self.active = meter.create_up_down_counter(
+            "http.server.active_requests",
+            unit="{request}",
+            description="Number of active HTTP server requests.",
         )
 
     def _unpublished(self, options: CallbackOptions) -> Iterable[Observation]:
@@ -189,3 +208,57 @@ async def metrics_endpoint(request: Request) -> Response:
     if sessionmaker is not None:
         await metrics.refresh(sessionmaker, getattr(state, "consumers", None))
     return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+
+class RouteMetricsMiddleware:
+    """Per-route rate, errors and latency: one histogram record per request, labelled with the route
+    template the router matched (never the raw path), the method and the status; and the requests in flight.
+
+    The route comes from the router itself (`scope["route"]`, set when it matched), so nothing is matched
+    twice; OpenTelemetry's ASGI instrumentation finds it by trying every route again, per request, and is
+    installed only while spans are exported (puja_kit.app)."""
+
+    def __init__(
+        self, app: ASGIApp, metrics: ServiceMetrics, templates: dict[int, str], fixed: dict[str, str]
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        # id(route) -> its full template, for the routes of included routers (whose own `path` lacks the
+        # prefix they were included under).
+        self.templates = templates
+        # The app's own routes without parameters (the OpenAPI document, the docs), by path.
+        self.fixed = fixed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].endswith(UNMEASURED_SUFFIXES):
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        active = {"http.request.method": method, "url.scheme": scope.get("scheme", "http")}
+        status = 500
+        started = time.perf_counter()
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        self.metrics.active.add(1, active)
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            self.metrics.active.add(-1, active)
+            attributes: dict[str, str | int] = {
+                "http.request.method": method,
+                "http.response.status_code": status,
+                "url.scheme": active["url.scheme"],
+                "network.protocol.version": scope.get("http_version", "1.1"),
+            }
+            route = scope.get("route")
+            template = self.templates.get(id(route)) or self.fixed.get(scope["path"])
+            if template:
+                attributes["http.route"] = template
+            if status >= 500:
+                attributes["error.type"] = str(status)
+            self.metrics.duration.record(max(time.perf_counter() - started, 0.0), attributes)

@@ -129,6 +129,25 @@ def drop_tenant_versions() -> None:
         op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS versi")
 
 
+PRUNE_INDEXES = (
+    ("ix_outbox_event_published_at", "outbox_event (published_at) WHERE published_at IS NOT NULL"),
+    ("ix_inbox_event_processed_at", "inbox_event (processed_at)"),
+    ("ix_idempotency_record_created_at", "idempotency_record (created_at)"),
+)
+
+
+def add_prune_indexes() -> None:
+    """Indexes on the columns the relay's prune DELETEs filter on (published_at, processed_at,
+    created_at): the hourly prune reads only what it removes, not the whole outbox/inbox."""
+    for name, target in PRUNE_INDEXES:
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+def drop_prune_indexes() -> None:
+    for name, _target in PRUNE_INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 def enable_tenant_rls(table: str) -> None:
     """Kept for the revisions that called it; the policy itself is now stated after every upgrade
     (puja_kit.rls.apply_tenant_policies), so new revisions never call this."""

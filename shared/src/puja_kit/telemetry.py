@@ -82,6 +82,16 @@ def setup_telemetry(service_name: str, otlp_endpoint: str | None) -> None:
     _configured = True
 
 
+def exporting() -> bool:
+    """Whether spans are recorded (something exports them): instrumentation that only makes spans is
+    installed only then."""
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, KitTracerProvider):
+        return provider.while_exporting.exporting
+    # Someone else's SDK provider records as it was told; the API's default records nothing.
+    return isinstance(provider, TracerProvider)
+
+
 def tracer(name: str = "puja") -> trace.Tracer:
     return trace.get_tracer(name)
 

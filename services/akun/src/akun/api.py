@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from puja_kit.access import AdminPusat, AdminPusatAtauDaerah, Akun, Publik
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
-from puja_kit.repository import Page, PageDep
+from puja_kit.repository import CursorDep, Page, PageDep
 from puja_kit.tenancy import TenantCache
 
 from akun import notifikasi, service
@@ -98,8 +98,8 @@ async def me(session: SessionDep, principal: Akun, runtime: RuntimeDep) -> AkunR
 
 
 @router.get("/notifikasi", response_model=NotifikasiPage)
-async def my_notifications(session: SessionDep, principal: Akun, page: PageDep) -> NotifikasiPage:
-    """Kabar tentang permohonan saya di semua layanan, terbaru lebih dulu."""
+async def my_notifications(session: SessionDep, principal: Akun, page: CursorDep) -> NotifikasiPage:
+    """Kabar tentang permohonan saya di semua layanan, terbaru lebih dulu (berikutnya lewat `cursor`)."""
     return await notifikasi.list_own(session, principal.id, page)
 
 

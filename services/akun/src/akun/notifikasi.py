@@ -10,7 +10,7 @@ from puja_kit.errors import NotFound
 from puja_kit.events.catalog import PERMOHONAN_LAYANAN, PermohonanStatusChanged
 from puja_kit.events.consumer import Consumer
 from puja_kit.events.envelope import Event
-from puja_kit.repository import PageParams
+from puja_kit.repository import CursorParams
 from puja_kit.workflow import PERMOHONAN
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,15 +65,14 @@ def status_changed_consumers() -> list[Consumer]:
     return [for_layanan(layanan) for layanan in PERMOHONAN_LAYANAN]
 
 
-async def list_own(session: AsyncSession, akun_id: UUID, page: PageParams) -> NotifikasiPage:
+async def list_own(session: AsyncSession, akun_id: UUID, page: CursorParams) -> NotifikasiPage:
     repo = NotifikasiRepository(session)
-    rows, total = await repo.paginate(repo.of_akun(akun_id), page)
+    rows, cursor = await repo.keyset(repo.of_akun(akun_id), page)
     return NotifikasiPage(
         items=[NotifikasiRead.model_validate(r) for r in rows],
-        total=total,
+        next_cursor=cursor,
+        limit=page.limit,
         belum_dibaca=await repo.unread(akun_id),
-        page=page.page,
-        size=page.size,
     )
 
 

@@ -195,8 +195,9 @@ class NotifikasiRead(BaseModel):
 
 
 class NotifikasiPage(BaseModel):
+    """A keyset page (puja_kit.repository.CursorPage) plus the account's unread count."""
+
     items: list[NotifikasiRead]
-    total: int
+    next_cursor: str | None
+    limit: int
     belum_dibaca: int
-    page: int
-    size: int

@@ -7,18 +7,20 @@ from uuid import UUID
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from puja_kit.access import Petugas, Publik, Warga, WargaAtauPetugas
 from puja_kit.auth import Principal
+from puja_kit.baca import ReaderDep, json_response
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
-from puja_kit.repository import Page, PageDep
+from puja_kit.repository import CursorDep, CursorPage, Page, PageDep
 from puja_kit.tenancy import Tenant, TenantDep
 from puja_kit.workflow import PERMOHONAN, tracking_view
+from puja_kit.workflow.models import Urutan
 from puja_kit.workflow.routes import add_dokumen_routes, add_transition_routes
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kependudukan.impor import COLUMNS, decode_lines, run_import
 from kependudukan.models import Dokumen, Impor, Permohonan, Riwayat
-from kependudukan.repository import ImporDitolakRepository, ImporRepository, PendudukRepository
+from kependudukan.repository import ImporDitolakRepository, ImporRepository
 from kependudukan.schemas import (
     Cari,
     Filter,
@@ -64,29 +66,36 @@ async def create_permohonan(
     return await idem.remember(created)
 
 
-@router.get("/permohonan/saya", response_model=Page[PermohonanListItem])
+@router.get("/permohonan/saya", response_model=CursorPage[PermohonanListItem])
 async def my_permohonan(
-    tenant: TenantDep, session: SessionDep, principal: Warga, page: PageDep
-) -> Page[PermohonanListItem]:
-    """Permohonan milik saya."""
-    items, total = await permohonan.list_own(session, principal, tenant=tenant, page=page)
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    tenant: TenantDep, session: SessionDep, principal: Warga, page: CursorDep
+) -> CursorPage[PermohonanListItem]:
+    """Permohonan milik saya, terbaru dahulu (halaman berikutnya lewat `cursor`)."""
+    items, cursor = await permohonan.list_own(session, principal, tenant=tenant, page=page)
+    return CursorPage(items=items, next_cursor=cursor, limit=page.limit)
 
 
-@router.get("/permohonan", response_model=Page[PermohonanListItem])
+@router.get("/permohonan", response_model=CursorPage[PermohonanListItem])
 async def list_permohonan(
     tenant: TenantDep,
     session: SessionDep,
     principal: Petugas,
-    page: PageDep,
+    page: CursorDep,
     status: Annotated[Filter | None, Query()] = None,
     jenis: Annotated[Filter | None, Query()] = None,
-) -> Page[PermohonanListItem]:
-    """Daftar permohonan daerah (petugas)."""
-    items, total = await permohonan.list_for_staff(
-        session, principal, tenant=tenant, page=page, status=status, jenis=jenis
+    urut: Annotated[
+        Urutan,
+        Query(
+            description="terbaru: terbaru dahulu; sla: batas waktu terdekat dahulu "
+            "(tanpa saringan status, hanya yang belum selesai)"
+        ),
+    ] = "terbaru",
+) -> CursorPage[PermohonanListItem]:
+    """Daftar permohonan daerah, terbaru atau batas waktu terdekat dahulu (petugas; halaman berikutnya lewat `cursor`)."""
+    items, cursor = await permohonan.list_for_staff(
+        session, principal, tenant=tenant, page=page, status=status, jenis=jenis, urut=urut
     )
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return CursorPage(items=items, next_cursor=cursor, limit=page.limit)
 
 
 @router.get("/permohonan/{permohonan_id}", response_model=PermohonanRead)
@@ -184,26 +193,26 @@ async def release_at_counter(
     return await verifikasi.release_at_counter(session, principal, tenant=tenant, data=body)
 
 
+# The two hot reads go on the read path (puja_kit.baca): rows as PendudukRead writes them, not validated again.
 @router.get("/penduduk/saya", response_model=list[PendudukRead])
-async def my_family(tenant: TenantDep, session: SessionDep, principal: Warga) -> list[PendudukRead]:
+async def my_family(reader: ReaderDep, principal: Warga) -> Response:
     """Data saya dan anggota Kartu Keluarga saya."""
-    return [_penduduk(p) for p in await penduduk.keluarga_saya(session, principal, tenant=tenant)]
+    return json_response(await penduduk.keluarga_saya(reader, principal))
 
 
-@router.get("/penduduk", response_model=Page[PendudukRead])
+@router.get("/penduduk", response_model=CursorPage[PendudukRead])
 async def search_penduduk(
-    tenant: TenantDep,
-    session: SessionDep,
+    reader: ReaderDep,
     principal: Petugas,
-    page: PageDep,
+    page: CursorDep,
     q: Annotated[Cari | None, Query(description="NIK atau nama")] = None,
     kode_wilayah: Annotated[KodeWilayah | None, Query()] = None,
     status: Annotated[str | None, Query(pattern="^(HIDUP|MENINGGAL|PINDAH)$")] = None,
-) -> Page[PendudukRead]:
-    """Mencari penduduk daerah (petugas)."""
-    repo = PendudukRepository(session, tenant.kode)
-    rows, total = await repo.paginate(repo.search(q=q, kode_wilayah=kode_wilayah, status=status), page)
-    return Page(items=[_penduduk(r) for r in rows], total=total, page=page.page, size=page.size)
+) -> Response:
+    """Mencari penduduk daerah menurut nama lalu NIK (petugas; halaman berikutnya lewat `cursor`)."""
+    return json_response(
+        await penduduk.search(reader, q=q, kode_wilayah=kode_wilayah, status=status, page=page)
+    )
 
 
 @router.get("/penduduk/{nik}", response_model=PendudukRead)

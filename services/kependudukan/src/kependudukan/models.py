@@ -7,6 +7,7 @@ from uuid import UUID
 from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry, timestamp_column
 from puja_kit.workflow import PermohonanBase, RiwayatBase
 from puja_kit.workflow.dokumen import DokumenBase
+from puja_kit.workflow.models import inbox_indexes
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -20,7 +21,16 @@ class Penduduk(IdModel, TenantModel, TimestampedModel, Base, table=True):
     """A resident's record as the region holds it (SIAK stays the national source of truth)."""
 
     __tablename__ = "penduduk"
-    __table_args__ = (UniqueConstraint("tenant_id", "nik"), Index("ix_penduduk_kk", "tenant_id", "no_kk"))
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "nik"),
+        Index("ix_penduduk_kk", "tenant_id", "no_kk"),
+        # The staff search's order (nama, nik): a keyset page reads its own rows, at 10k or 1M.
+        Index("ix_penduduk_nama", "tenant_id", "nama", "nik"),
+        # Name fragments (ILIKE '%q%'): pg_trgm; usable under the forced policies (puja_kit.rls.SUPERUSER_SQL).
+        Index(
+            "ix_penduduk_nama_trgm", "nama", postgresql_using="gin", postgresql_ops={"nama": "gin_trgm_ops"}
+        ),
+    )
 
     nik: str = Field(max_length=16)
     no_kk: str = Field(max_length=16)
@@ -68,7 +78,14 @@ class VerifikasiNik(IdModel, TenantModel, TimestampedModel, Base, table=True):
 
 class Permohonan(PermohonanBase, Base, table=True):
     __tablename__ = "permohonan"
-    __table_args__ = (UniqueConstraint("tenant_id", "nomor"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "nomor"),
+        # The staff list, newest first, all or by status (keyset on id).
+        Index("ix_permohonan_daerah_id", "tenant_id", "id"),
+        Index("ix_permohonan_daerah_status_id", "tenant_id", "status", "id"),
+        # The operators' inbox, nearest SLA due date first: the open ones, or one status.
+        *inbox_indexes("permohonan"),
+    )
 
     jenis: str = Field(max_length=30)
     subjek_nik: str = Field(index=True, max_length=16)

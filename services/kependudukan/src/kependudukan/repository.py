@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from functools import cache
+from typing import Any, Literal
 from uuid import UUID
 
+from puja_kit.baca import Query, compile_query
 from puja_kit.db import new_id
-from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
-from sqlalchemy import or_
+from puja_kit.repository import LIKE_ESCAPE, CursorParams, RepositoryBase, contains_pattern
+from puja_kit.workflow.models import Urutan, in_order
+from sqlalchemy import and_, bindparam, null, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -27,26 +31,123 @@ class PendudukRepository(RepositoryBase[Penduduk]):
         stmt = self.base_statement().where(col(Penduduk.nik).in_(niks))
         return {p.nik: p.nama for p in (await self.session.scalars(stmt)).all()}
 
-    async def keluarga(self, no_kk: str) -> list[Penduduk]:
-        stmt = self.base_statement().where(col(Penduduk.no_kk) == no_kk).order_by(col(Penduduk.tanggal_lahir))
-        return list((await self.session.scalars(stmt)).all())
-
     def search(
         self, *, q: str | None, kode_wilayah: str | None, status: str | None
     ) -> Select[tuple[Penduduk]]:
+        # Ordered by ix_penduduk_nama (tenant_id, nama, nik): a page, however deep, reads its own rows.
         stmt = self.base_statement().order_by(col(Penduduk.nama), col(Penduduk.nik))
-        if q:
-            stmt = stmt.where(
-                or_(
-                    col(Penduduk.nik) == q,
-                    col(Penduduk.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE),
-                )
-            )
+        if q and q.isdigit():
+            # Digits are a NIK: the (tenant_id, nik) index, not a scan of the names (a name with
+            # digits in it is not found by its digits alone).
+            stmt = stmt.where(col(Penduduk.nik) == q)
+        elif q:
+            stmt = stmt.where(col(Penduduk.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE))
         if kode_wilayah:
             stmt = stmt.where(col(Penduduk.kode_wilayah).startswith(kode_wilayah, autoescape=True))
         if status:
             stmt = stmt.where(col(Penduduk.status) == status)
         return stmt
+
+    async def search_page(
+        self, *, q: str | None, kode_wilayah: str | None, status: str | None, page: CursorParams
+    ) -> tuple[list[Penduduk], str | None]:
+        """The staff search's page; a name fragment is checked on the name index before rows are read."""
+        stmt = self.search(q=q, kode_wilayah=kode_wilayah, status=status)
+        return await self.keyset(stmt, page, keys_first=bool(q) and not (q or "").isdigit())
+
+
+def _penduduk_read_columns() -> list[Any]:
+    """PendudukRead's fields in its order; `nama_wilayah` (a name from the wilayah code list) is filled
+    in by the caller."""
+    return [
+        col(Penduduk.id),
+        col(Penduduk.nik),
+        col(Penduduk.no_kk),
+        col(Penduduk.nama),
+        col(Penduduk.tempat_lahir),
+        col(Penduduk.tanggal_lahir),
+        col(Penduduk.jenis_kelamin),
+        col(Penduduk.alamat),
+        col(Penduduk.rt),
+        col(Penduduk.rw),
+        col(Penduduk.kode_wilayah),
+        null().label("nama_wilayah"),
+        col(Penduduk.status),
+        col(Penduduk.tanggal_meninggal),
+        col(Penduduk.versi),
+        col(Penduduk.updated_at),
+    ]
+
+
+SearchKind = Literal["nik", "nama"] | None
+
+
+@cache
+def penduduk_page_query(*, q: SearchKind, kode_wilayah: bool, status: bool, after: bool) -> Query:
+    """The staff search's keyset page for the read path (puja_kit.baca), one statement per shape:
+    `PendudukRepository.search`'s conditions and (nama, nik) order, rows after the cursor's key
+    (`after_nama`, `after_nik`), `limit` rows (one more than the page). Parameters: `tenant`, `q`
+    (a NIK, or a contains pattern), `kode_wilayah` (a prefix pattern), `status`.
+
+    A name fragment goes keys first, as `search_page` does: the page's (nama, nik) from the name index
+    (the ILIKE checked on the index, no table row read for a name that does not match), then their
+    rows by NIK, in one statement."""
+
+    def page(stmt: Select[Any]) -> Select[Any]:
+        stmt = stmt.where(col(Penduduk.tenant_id) == bindparam("tenant"))
+        if q == "nik":
+            stmt = stmt.where(col(Penduduk.nik) == bindparam("q"))
+        elif q == "nama":
+            stmt = stmt.where(col(Penduduk.nama).ilike(bindparam("q"), escape=LIKE_ESCAPE))
+        if kode_wilayah:
+            stmt = stmt.where(col(Penduduk.kode_wilayah).like(bindparam("kode_wilayah"), escape=LIKE_ESCAPE))
+        if status:
+            stmt = stmt.where(col(Penduduk.status) == bindparam("status"))
+        if after:
+            key = tuple_(col(Penduduk.nama), col(Penduduk.nik))
+            stmt = stmt.where(key > tuple_(bindparam("after_nama"), bindparam("after_nik")))
+        return stmt.order_by(col(Penduduk.nama), col(Penduduk.nik)).limit(bindparam("limit"))
+
+    if q != "nama":
+        return compile_query(page(select(*_penduduk_read_columns())))
+    keys = page(select(col(Penduduk.nama), col(Penduduk.nik))).subquery("halaman")
+    return compile_query(
+        select(*_penduduk_read_columns())
+        .join_from(
+            keys,
+            Penduduk,
+            and_(col(Penduduk.tenant_id) == bindparam("tenant"), col(Penduduk.nik) == keys.c.nik),
+        )
+        .order_by(keys.c.nama, keys.c.nik)
+    )
+
+
+@cache
+def keluarga_query() -> Query:
+    """A citizen's family card for the read path: everyone on the KK of the record with NIK `nik`,
+    eldest first, in one statement (no row when the NIK has no record). Parameters: `tenant`, `nik`."""
+    own_kk = (
+        select(col(Penduduk.no_kk))
+        .where(col(Penduduk.tenant_id) == bindparam("tenant"), col(Penduduk.nik) == bindparam("nik"))
+        .scalar_subquery()
+    )
+    return compile_query(
+        select(*_penduduk_read_columns())
+        .where(col(Penduduk.tenant_id) == bindparam("tenant"), col(Penduduk.no_kk) == own_kk)
+        .order_by(col(Penduduk.tanggal_lahir))
+    )
+
+
+@cache
+def verifikasi_query() -> Query:
+    """An account's NIK proof in the region (VerifikasiNikRepository.of_akun). Parameters: `tenant`,
+    `akun_id`."""
+    return compile_query(
+        select(col(VerifikasiNik.nik), col(VerifikasiNik.terverifikasi_pada)).where(
+            col(VerifikasiNik.tenant_id) == bindparam("tenant"),
+            col(VerifikasiNik.akun_id) == bindparam("akun_id"),
+        )
+    )
 
 
 class PermohonanRepository(RepositoryBase[Permohonan]):
@@ -60,9 +161,12 @@ class PermohonanRepository(RepositoryBase[Permohonan]):
             .order_by(col(Permohonan.id).desc())
         )
 
-    def listing(self, *, status: str | None, jenis: str | None) -> Select[tuple[Permohonan]]:
-        stmt = (
-            self.base_statement().where(col(Permohonan.status) != "DRAF").order_by(col(Permohonan.id).desc())
+    def listing(
+        self, *, status: str | None, jenis: str | None, urut: Urutan = "terbaru"
+    ) -> Select[tuple[Permohonan]]:
+        # Newest first, or the nearest due date first (the kit's inbox order and indexes).
+        stmt = in_order(
+            self.base_statement().where(col(Permohonan.status) != "DRAF"), Permohonan, urut, status=status
         )
         if status:
             stmt = stmt.where(col(Permohonan.status) == status)

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response
 from puja_kit import text
 from puja_kit.access import Petugas, Publik, Warga
+from puja_kit.baca import ReaderDep, json_response
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import Page, PageDep
@@ -39,8 +40,7 @@ Nik = Annotated[text.Nik, Path(description="NIK 16 angka")]
 
 @router.get("/{tenant}/fasilitas", response_model=Page[FasilitasRead])
 async def list_fasilitas(
-    tenant: TenantDep,
-    session: SessionDep,
+    reader: ReaderDep,
     principal: Publik,
     page: PageDep,
     jenis: JenisFasilitas | None = None,
@@ -52,11 +52,11 @@ async def list_fasilitas(
     aktif: Annotated[bool | None, Query(description="Bawaan: hanya yang aktif")] = True,
     lat: Annotated[float | None, Query(ge=-90, le=90, description="Lintang Anda (urut terdekat)")] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, description="Bujur Anda (urut terdekat)")] = None,
-) -> Page[FasilitasRead]:
+) -> Response:
     """Direktori fasilitas kesehatan daerah (publik), terdekat dulu bila lat/lon diisi."""
-    items, total = await fasilitas.list_fasilitas(
-        session,
-        tenant=tenant,
+    # The read path (puja_kit.baca): the page as Page[FasilitasRead] writes it, not validated again.
+    listing = await fasilitas.list_fasilitas(
+        reader,
         page=page,
         jenis=jenis,
         igd=igd,
@@ -66,7 +66,7 @@ async def list_fasilitas(
         lat=lat,
         lon=lon,
     )
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return json_response(listing)
 
 
 @router.post("/{tenant}/fasilitas", response_model=FasilitasDetail, status_code=201)

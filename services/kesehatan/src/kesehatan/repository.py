@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+from typing import TypeVar
 from uuid import UUID
 
-from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
-from sqlalchemy import ColumnElement, func, or_, select
+from puja_kit.baca import Query, compile_query
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase
+from sqlalchemy import ColumnElement, Float, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col
 
 from kesehatan.models import (
@@ -21,9 +25,10 @@ from kesehatan.models import (
 )
 
 EARTH_RADIUS_KM = 6371.0
+T = TypeVar("T", bound=tuple)  # type: ignore[type-arg]
 
 
-def distance_km(lat: float, lon: float) -> ColumnElement[float]:
+def distance_km(lat: float | ColumnElement[float], lon: float | ColumnElement[float]) -> ColumnElement[float]:
     """Great-circle (haversine) distance from (lat, lon) to a facility, in SQL; NULL without coordinates."""
     lat1, lon1 = func.radians(lat), func.radians(lon)
     lat2, lon2 = func.radians(col(Fasilitas.latitude)), func.radians(col(Fasilitas.longitude))
@@ -48,37 +53,71 @@ class FasilitasRepository(RepositoryBase[Fasilitas]):
         stmt = self.base_statement().where(col(Fasilitas.id).in_(ids))
         return {row.id: row for row in await self.session.scalars(stmt)}
 
-    def listing(
-        self,
-        *,
-        jenis: str | None,
-        igd: bool | None,
-        kode_wilayah: str | None,
-        q: str | None,
-        aktif: bool | None,
-        near: tuple[float, float] | None,
-    ) -> Select[tuple[Fasilitas]]:
-        stmt = self.base_statement()
-        if jenis:
-            stmt = stmt.where(col(Fasilitas.jenis) == jenis)
-        if igd is not None:
-            stmt = stmt.where(col(Fasilitas.igd) == igd)
-        if kode_wilayah:
-            stmt = stmt.where(col(Fasilitas.kode_wilayah).startswith(kode_wilayah, autoescape=True))
-        if q:
-            pattern = contains_pattern(q)
-            stmt = stmt.where(
-                or_(
-                    col(Fasilitas.nama).ilike(pattern, escape=LIKE_ESCAPE),
-                    col(Fasilitas.alamat).ilike(pattern, escape=LIKE_ESCAPE),
-                )
+
+def _directory_filters(
+    stmt: Select[T], *, jenis: bool, igd: bool, kode_wilayah: bool, q: bool, aktif: bool
+) -> Select[T]:
+    stmt = stmt.where(col(Fasilitas.tenant_id) == bindparam("tenant"))
+    if jenis:
+        stmt = stmt.where(col(Fasilitas.jenis) == bindparam("jenis"))
+    if igd:
+        stmt = stmt.where(col(Fasilitas.igd) == bindparam("igd"))
+    if kode_wilayah:
+        stmt = stmt.where(col(Fasilitas.kode_wilayah).like(bindparam("kode_wilayah"), escape=LIKE_ESCAPE))
+    if q:
+        pattern: BindParameter[str] = bindparam("q")
+        stmt = stmt.where(
+            or_(
+                col(Fasilitas.nama).ilike(pattern, escape=LIKE_ESCAPE),
+                col(Fasilitas.alamat).ilike(pattern, escape=LIKE_ESCAPE),
             )
-        if aktif is not None:
-            stmt = stmt.where(col(Fasilitas.aktif) == aktif)
-        if near is not None:
-            # Facilities without coordinates come last.
-            return stmt.order_by(distance_km(*near).asc().nulls_last(), col(Fasilitas.nama))
-        return stmt.order_by(col(Fasilitas.nama))
+        )
+    if aktif:
+        stmt = stmt.where(col(Fasilitas.aktif) == bindparam("aktif"))
+    return stmt
+
+
+@cache
+def fasilitas_page_query(
+    *, jenis: bool, igd: bool, kode_wilayah: bool, q: bool, aktif: bool, near: bool
+) -> Query:
+    """The public directory's page for the read path (puja_kit.baca), one statement per shape (which
+    filters are given): the directory's conditions and order (nearest first with lat/lon, else by name) with bound parameters
+    (`tenant`, `jenis`, `igd`, `kode_wilayah` (a prefix pattern), `q` (a contains pattern), `aktif`,
+    `lat`, `lon`, `offset`, `limit`), FasilitasRead's columns in its order, and on each row the
+    list's `total` (a window over the filtered rows: the page and its count in one statement)."""
+    stmt = select(
+        col(Fasilitas.id),
+        col(Fasilitas.jenis),
+        col(Fasilitas.nama),
+        col(Fasilitas.alamat),
+        col(Fasilitas.kode_wilayah),
+        col(Fasilitas.nama_wilayah),
+        col(Fasilitas.latitude),
+        col(Fasilitas.longitude),
+        col(Fasilitas.telepon),
+        col(Fasilitas.igd),
+        col(Fasilitas.jam_buka),
+        col(Fasilitas.aktif),
+        col(Fasilitas.updated_at).label("diperbarui"),
+        func.count().over().label("total"),
+    )
+    stmt = _directory_filters(stmt, jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif)
+    if near:
+        lat, lon = bindparam("lat", type_=Float), bindparam("lon", type_=Float)
+        stmt = stmt.order_by(distance_km(lat, lon).asc().nulls_last(), col(Fasilitas.nama))
+    else:
+        stmt = stmt.order_by(col(Fasilitas.nama))
+    return compile_query(stmt.offset(bindparam("offset")).limit(bindparam("limit")))
+
+
+@cache
+def fasilitas_count_query(*, jenis: bool, igd: bool, kode_wilayah: bool, q: bool, aktif: bool) -> Query:
+    """The directory's total alone, for a page past its end (no row there carries it)."""
+    stmt = select(func.count().label("total")).select_from(Fasilitas)
+    return compile_query(
+        _directory_filters(stmt, jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif)
+    )
 
 
 class PoliRepository(RepositoryBase[Poli]):
@@ -189,6 +228,16 @@ class AntrianRepository(RepositoryBase[Antrian]):
     async def for_update(self, antrian_id: UUID) -> Antrian | None:
         stmt = self.base_statement().where(col(Antrian.id) == antrian_id).with_for_update()
         return (await self.session.scalars(stmt)).first()
+
+    async def waiting_before(self, row: Antrian) -> int:
+        """How many still wait with a lower number in the same poli on the same day."""
+        stmt = self.base_statement().where(
+            col(Antrian.poli_id) == row.poli_id,
+            col(Antrian.tanggal) == row.tanggal,
+            col(Antrian.status) == TERDAFTAR,
+            col(Antrian.nomor) < row.nomor,
+        )
+        return int(await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
     async def of_day(self, poli_id: UUID, tanggal: date) -> list[Antrian]:
         stmt = (

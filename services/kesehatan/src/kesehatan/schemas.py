@@ -163,6 +163,9 @@ class AntrianRead(BaseModel):
     alasan_batal: str | None
     dibuat: datetime
     diperbarui: datetime
+    di_depan: int | None = Field(
+        None, description="Di antrian milik warga yang masih menunggu: jumlah nomor menunggu sebelumnya"
+    )
 
 
 class AntrianPasienRead(AntrianRead):

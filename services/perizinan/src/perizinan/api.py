@@ -8,10 +8,11 @@ from puja_kit.access import Petugas, Publik, Warga, WargaAtauPetugas
 from puja_kit.auth import Principal
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
-from puja_kit.repository import Page, PageDep
+from puja_kit.repository import CursorDep, CursorPage, Page, PageDep
 from puja_kit.tenancy import Tenant, TenantDep
 from puja_kit.text import Nik
 from puja_kit.workflow.dokumen import download_response
+from puja_kit.workflow.models import Urutan
 from puja_kit.workflow.routes import add_dokumen_routes, add_transition_routes
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,29 +121,37 @@ async def create_permohonan(
     return await idempotency.remember(created, status=201)
 
 
-@router.get("/permohonan", response_model=Page[PermohonanRingkas])
+@router.get("/permohonan", response_model=CursorPage[PermohonanRingkas])
 async def list_permohonan(
     tenant: TenantDep,
     session: SessionDep,
     principal: Petugas,
-    page: PageDep,
+    page: CursorDep,
     status: Annotated[Status | None, Query(description="Mis. DIAJUKAN, VERIFIKASI")] = None,
     jenis_izin_id: UUID | None = None,
-) -> Page[PermohonanRingkas]:
-    """Permohonan yang masuk ke daerah, terbaru dahulu (petugas perizinan)."""
-    items, total = await permohonan.list_for_staff(
-        session, principal, tenant=tenant, page=page, status=status, jenis_izin_id=jenis_izin_id
+    urut: Annotated[
+        Urutan,
+        Query(
+            description="terbaru: terbaru dahulu; sla: batas waktu terdekat dahulu "
+            "(tanpa saringan status, hanya yang belum selesai)"
+        ),
+    ] = "terbaru",
+) -> CursorPage[PermohonanRingkas]:
+    """Permohonan yang masuk ke daerah, terbaru atau batas waktu terdekat dahulu (petugas perizinan;
+    berikutnya lewat `cursor`)."""
+    items, cursor = await permohonan.list_for_staff(
+        session, principal, tenant=tenant, page=page, status=status, jenis_izin_id=jenis_izin_id, urut=urut
     )
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return CursorPage(items=items, next_cursor=cursor, limit=page.limit)
 
 
-@router.get("/permohonan/saya", response_model=Page[PermohonanRingkas])
+@router.get("/permohonan/saya", response_model=CursorPage[PermohonanRingkas])
 async def list_my_permohonan(
-    tenant: TenantDep, session: SessionDep, principal: Warga, page: PageDep
-) -> Page[PermohonanRingkas]:
-    """Permohonan milik saya di daerah ini."""
-    items, total = await permohonan.list_mine(session, principal, tenant=tenant, page=page)
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    tenant: TenantDep, session: SessionDep, principal: Warga, page: CursorDep
+) -> CursorPage[PermohonanRingkas]:
+    """Permohonan milik saya di daerah ini, terbaru dahulu (berikutnya lewat `cursor`)."""
+    items, cursor = await permohonan.list_mine(session, principal, tenant=tenant, page=page)
+    return CursorPage(items=items, next_cursor=cursor, limit=page.limit)
 
 
 @router.get("/permohonan/{permohonan_id}", response_model=PermohonanRead)

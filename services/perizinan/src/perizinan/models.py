@@ -8,7 +8,8 @@ from uuid import UUID
 from puja_kit.db import IdModel, TenantModel, TimestampedModel, service_registry
 from puja_kit.workflow import PermohonanBase, RiwayatBase
 from puja_kit.workflow.dokumen import DokumenBase
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from puja_kit.workflow.models import inbox_indexes
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -37,7 +38,14 @@ class Permohonan(PermohonanBase, Base, table=True):
     """A citizen's application for one permit; its status only moves through the PERMOHONAN workflow."""
 
     __tablename__ = "permohonan"
-    __table_args__ = (UniqueConstraint("tenant_id", "nomor"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "nomor"),
+        # The staff list, newest first, all or by status (keyset on id).
+        Index("ix_permohonan_daerah_id", "tenant_id", "id"),
+        Index("ix_permohonan_daerah_status_id", "tenant_id", "status", "id"),
+        # The operators' inbox, nearest due date first (urut=sla).
+        *inbox_indexes("permohonan"),
+    )
 
     jenis_izin_id: UUID = Field(foreign_key="jenis_izin.id", index=True)
     pemohon_nama: str = Field(max_length=200)

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from puja_kit.repository import LIKE_ESCAPE, RepositoryBase, contains_pattern
+from puja_kit.workflow.models import Urutan, in_order
 from sqlalchemy import func, or_, text
 from sqlalchemy.sql import Select
 from sqlmodel import col
@@ -50,17 +51,21 @@ class PermohonanRepository(RepositoryBase[Permohonan]):
         return (
             self.base_statement()
             .where(col(Permohonan.pemohon_id) == pemohon_id)
-            .order_by(col(Permohonan.created_at).desc(), col(Permohonan.id).desc())
+            .order_by(col(Permohonan.id).desc())
         )
 
-    def for_staff(self, *, status: str | None, jenis_izin_id: UUID | None) -> Select[tuple[Permohonan]]:
+    def for_staff(
+        self, *, status: str | None, jenis_izin_id: UUID | None, urut: Urutan = "terbaru"
+    ) -> Select[tuple[Permohonan]]:
         # A draft is the applicant's private work until it is submitted.
         stmt = self.base_statement().where(col(Permohonan.status) != "DRAF")
         if status:
             stmt = stmt.where(col(Permohonan.status) == status)
         if jenis_izin_id:
             stmt = stmt.where(col(Permohonan.jenis_izin_id) == jenis_izin_id)
-        return stmt.order_by(col(Permohonan.diajukan_at).desc().nulls_last(), col(Permohonan.id).desc())
+        # Newest first on ix_permohonan_daerah_id (tenant_id, id), or the nearest due date first on the
+        # kit's inbox indexes: a keyset page reads only its own rows.
+        return in_order(stmt, Permohonan, urut, status=status)
 
     async def of_nik(self, nik: str) -> list[Permohonan]:
         stmt = (

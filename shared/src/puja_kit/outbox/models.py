@@ -17,6 +17,10 @@ class OutboxEvent(SQLModel, table=True):
     __tablename__ = "outbox_event"
     __table_args__ = (
         Index("ix_outbox_event_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+        # The prune: DELETE ... WHERE published_at < cutoff (puja_kit.migrations.add_prune_indexes).
+        Index(
+            "ix_outbox_event_published_at", "published_at", postgresql_where=text("published_at IS NOT NULL")
+        ),
     )
 
     id: UUID = Field(primary_key=True)
@@ -35,6 +39,8 @@ class InboxEvent(SQLModel, table=True):
     """Events a consumer has applied; the primary key makes a second delivery change nothing."""
 
     __tablename__ = "inbox_event"
+    # The prune: DELETE ... WHERE processed_at < cutoff.
+    __table_args__ = (Index("ix_inbox_event_processed_at", "processed_at"),)
 
     event_id: str = Field(primary_key=True, max_length=64)
     consumer: str = Field(primary_key=True, max_length=120)

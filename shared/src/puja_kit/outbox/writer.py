@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from puja_kit.bus import EVENT_MAX_BYTES
+from puja_kit.db import OUTBOX_WRITTEN
 from puja_kit.errors import EventTooLarge
 from puja_kit.events.catalog import Payload
 from puja_kit.events.envelope import Event, make_event
@@ -32,6 +33,7 @@ async def add_event(
             f"Perubahan ini menghasilkan pengumuman {len(body) // 1024} KB, melebihi batas "
             f"{EVENT_MAX_BYTES // 1024} KB. Perkecil isinya (misalnya daftar yang panjang) lalu simpan lagi."
         )
+    session.info[OUTBOX_WRITTEN] = True
     session.add(
         OutboxEvent(
             id=UUID(event.id),

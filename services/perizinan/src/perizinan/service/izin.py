@@ -171,7 +171,9 @@ async def izin_detail(
 
 
 def verification_url(base_url: str, tenant: Tenant, kode: str) -> str:
-    return f"{base_url.rstrip('/')}/api/{LAYANAN}/v1/{tenant.slug}/verifikasi/{kode}"
+    """The portal's public check page (a person scans the QR code with a phone); the same answer is
+    at /api/perizinan/v1/{tenant}/verifikasi/{kode} for programs."""
+    return f"{base_url.rstrip('/')}/{tenant.slug}/{LAYANAN}/periksa/{kode}"
 
 
 async def izin_pdf(

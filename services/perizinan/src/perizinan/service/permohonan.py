@@ -10,9 +10,10 @@ from puja_kit import wilayah
 from puja_kit.auth import Principal
 from puja_kit.errors import InvalidInput
 from puja_kit.penduduk import warga
-from puja_kit.repository import PageParams
+from puja_kit.repository import CursorParams
 from puja_kit.tenancy import Tenant
 from puja_kit.workflow import PERMOHONAN, Workflow, apply_transition, assign_number, dokumen, tracking_view
+from puja_kit.workflow.models import Urutan
 from puja_kit.workflow.schemas import TrackingView
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,12 +78,12 @@ async def permohonan_detail(
 
 
 async def list_mine(
-    session: AsyncSession, principal: Principal, *, tenant: Tenant, page: PageParams
-) -> tuple[list[PermohonanRingkas], int]:
+    session: AsyncSession, principal: Principal, *, tenant: Tenant, page: CursorParams
+) -> tuple[list[PermohonanRingkas], str | None]:
     await _scope(session, tenant)
     repo = PermohonanRepository(session, tenant.kode)
-    rows, total = await repo.paginate(repo.of_pemohon(principal.id), page)
-    return await _ringkas_many(session, tenant, rows), total
+    rows, cursor = await repo.keyset(repo.of_pemohon(principal.id), page)
+    return await _ringkas_many(session, tenant, rows), cursor
 
 
 def _dead_applicant_guard(obj: Permohonan) -> str | None:
@@ -153,10 +154,11 @@ async def list_for_staff(
     principal: Principal,
     *,
     tenant: Tenant,
-    page: PageParams,
+    page: CursorParams,
     status: str | None,
     jenis_izin_id: UUID | None,
-) -> tuple[list[PermohonanRingkas], int]:
+    urut: Urutan = "terbaru",
+) -> tuple[list[PermohonanRingkas], str | None]:
     """For the region's staff (the route admits only them); drafts are not listed."""
     if status is not None and status not in PERMOHONAN.states:
         raise InvalidInput(
@@ -170,5 +172,6 @@ async def list_for_staff(
         )
     await _scope(session, tenant)
     repo = PermohonanRepository(session, tenant.kode)
-    rows, total = await repo.paginate(repo.for_staff(status=status, jenis_izin_id=jenis_izin_id), page)
-    return await _ringkas_many(session, tenant, rows), total
+    listing = repo.for_staff(status=status, jenis_izin_id=jenis_izin_id, urut=urut)
+    rows, cursor = await repo.keyset(listing, page)
+    return await _ringkas_many(session, tenant, rows), cursor

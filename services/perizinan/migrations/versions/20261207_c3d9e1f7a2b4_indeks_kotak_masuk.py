@@ -1,0 +1,37 @@
+"""indeks kotak masuk
+
+The operators' inbox reads applications nearest SLA due date first (GET /permohonan?urut=sla): the open
+ones by (tenant_id, sla_jatuh_tempo, id) where selesai_at is null, one status by (tenant_id, status,
+sla_jatuh_tempo, id) (puja_kit.workflow.models.inbox_indexes); keyset pages (puja_kit.repository).
+
+Revision ID: c3d9e1f7a2b4
+Revises: 476a3217f400
+Create Date: 2026-12-07 10:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "c3d9e1f7a2b4"
+down_revision: str | None = "476a3217f400"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_permohonan_daerah_sla_terbuka",
+        "permohonan",
+        ["tenant_id", "sla_jatuh_tempo", "id"],
+        postgresql_where=sa.text("selesai_at IS NULL"),
+    )
+    op.create_index(
+        "ix_permohonan_daerah_status_sla", "permohonan", ["tenant_id", "status", "sla_jatuh_tempo", "id"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_permohonan_daerah_status_sla", table_name="permohonan")
+    op.drop_index("ix_permohonan_daerah_sla_terbuka", table_name="permohonan")
