@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 # Layanan whose applications run on the kit's Permohonan workflow.
 PERMOHONAN_LAYANAN = ("kependudukan", "perizinan")
+# Layanan whose reports run on the kit's Aduan workflow (issue 10).
+ADUAN_LAYANAN = ("aspirasi", "trantibumlinmas", "pekerjaan_umum")
 
 
 class Payload(BaseModel):
@@ -178,6 +180,21 @@ class PermohonanStatusChanged(Payload):
     sla_jatuh_tempo: date | None
 
 
+class AduanStatusChanged(Payload):
+    """For reporter notifications: the reporter's account id and those of the reports merged into this
+    one (`pengikut_ids`: their reporters follow it); never the reporter's name or the report's text."""
+
+    aduan_id: UUID
+    nomor: str
+    dari: str | None
+    ke: str
+    aksi: str
+    pelapor_id: UUID
+    pengikut_ids: list[UUID] = []
+    opd_id: UUID | None = None
+    sla_jatuh_tempo: date | None = None
+
+
 @dataclass(frozen=True)
 class EventSpec:
     type: str
@@ -204,6 +221,10 @@ CATALOG: dict[str, EventSpec] = {
         *(
             EventSpec(f"puja.{layanan}.permohonan.status_changed", 1, PermohonanStatusChanged)
             for layanan in PERMOHONAN_LAYANAN
+        ),
+        *(
+            EventSpec(f"puja.{layanan}.aduan.status_changed", 1, AduanStatusChanged)
+            for layanan in ADUAN_LAYANAN
         ),
     )
 }

@@ -135,7 +135,12 @@ PERMOHONAN = Workflow(
     terminal=frozenset({"SELESAI", "DITOLAK", "DIBATALKAN"}),
 )
 
-# SP4N-LAPOR!: verify within 3 working days, follow up within 5.
+# SP4N-LAPOR!: verify within 3 working days, the OPD follows up within 5 (both per region and category:
+# puja_kit.workflow.aduan.AturanAduan). The OPD's answer makes the report SELESAI; it is DITUTUP when the
+# reporter accepts the answer, or by itself 10 working days later (`aduan.close_expired`). The reporter
+# may reopen it, back to the OPD. "Bukan kewenangan" either re-routes to another OPD of the region
+# (`alihkan`) or hands the report to an authority outside the region (BUKAN_KEWENANGAN). Transitions
+# and their SLA effects are applied by `puja_kit.workflow.aduan.apply_aduan`.
 ADUAN = Workflow(
     name="aduan",
     initial="DITERIMA",
@@ -143,10 +148,10 @@ ADUAN = Workflow(
         "DITERIMA": "Diterima",
         "TERVERIFIKASI": "Terverifikasi",
         "DIARSIPKAN": "Diarsipkan",
-        "BUKAN_KEWENANGAN": "Bukan kewenangan",
-        "DIDISPOSISI": "Didisposisikan",
+        "BUKAN_KEWENANGAN": "Bukan kewenangan daerah",
+        "DIDISPOSISI": "Didisposisikan ke OPD",
         "DITINDAKLANJUTI": "Ditindaklanjuti",
-        "SELESAI": "Selesai",
+        "SELESAI": "Selesai dijawab",
         "DITUTUP": "Ditutup",
     },
     transitions=dict(
@@ -154,7 +159,7 @@ ADUAN = Workflow(
             _t("verifikasi", ("DITERIMA",), "TERVERIFIKASI", STAFF, "Laporan diverifikasi", sla="stop"),
             _t(
                 "arsipkan",
-                ("DITERIMA",),
+                ("DITERIMA", "TERVERIFIKASI"),
                 "DIARSIPKAN",
                 STAFF,
                 "Laporan diarsipkan",
@@ -162,11 +167,20 @@ ADUAN = Workflow(
                 note_required=True,
             ),
             _t(
-                "bukan_kewenangan",
+                "gabungkan",
                 ("DITERIMA", "TERVERIFIKASI"),
+                "DIARSIPKAN",
+                STAFF,
+                "Digabung dengan laporan yang sama",
+                sla="stop",
+            ),
+            _t(
+                "bukan_kewenangan",
+                ("DITERIMA", "TERVERIFIKASI", "DIDISPOSISI", "DITINDAKLANJUTI"),
                 "BUKAN_KEWENANGAN",
                 STAFF,
-                "Bukan kewenangan, dialihkan",
+                "Bukan kewenangan daerah, diteruskan ke instansi berwenang",
+                sla="stop",
                 note_required=True,
             ),
             _t(
@@ -178,6 +192,15 @@ ADUAN = Workflow(
                 sla="restart",
             ),
             _t(
+                "alihkan",
+                ("DIDISPOSISI", "DITINDAKLANJUTI"),
+                "DIDISPOSISI",
+                STAFF,
+                "Bukan kewenangan OPD, dialihkan ke OPD lain",
+                sla="restart",
+                note_required=True,
+            ),
+            _t(
                 "tindak_lanjut",
                 ("DIDISPOSISI",),
                 "DITINDAKLANJUTI",
@@ -186,15 +209,24 @@ ADUAN = Workflow(
                 sla="stop",
                 note_required=True,
             ),
-            _t("selesaikan", ("DITINDAKLANJUTI",), "SELESAI", STAFF, "Laporan selesai"),
-            _t("tutup", ("SELESAI",), "DITUTUP", ("pemohon", "operator", "admin_daerah"), "Laporan ditutup"),
+            _t(
+                "jawab",
+                ("DITINDAKLANJUTI",),
+                "SELESAI",
+                STAFF,
+                "Dijawab OPD",
+                note_required=True,
+            ),
+            _t("terima_jawaban", ("SELESAI",), "DITUTUP", ("pemohon",), "Pelapor menerima jawaban"),
+            # The system only (no human actor): 10 working days after the answer without a response.
+            _t("tutup_otomatis", ("SELESAI",), "DITUTUP", (), "Ditutup otomatis, pelapor tidak menanggapi"),
             _t(
                 "buka_kembali",
-                ("DITUTUP", "SELESAI"),
-                "DITERIMA",
+                ("SELESAI", "DITUTUP"),
+                "DIDISPOSISI",
                 ("pemohon",),
                 "Dibuka kembali pelapor",
-                sla="start",
+                sla="restart",
                 note_required=True,
             ),
         ]
