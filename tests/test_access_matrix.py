@@ -156,7 +156,7 @@ async def set_up_callers(gw: Gateway) -> Callers:
     # Citizen B: a resident of X outside citizen A's family (a family reads each other's records),
     # proved at the counter the way a person without their mother's name on record is.
     residents = await gw.request(
-        "GET", f"/api/kependudukan/v1/{X}/penduduk", params={"size": 50}, headers=admin_x
+        "GET", f"/api/kependudukan/v1/{X}/penduduk", params={"limit": 50}, headers=admin_x
     )
     assert residents.status_code == 200, residents.text
     warga_b_nik = next(r["nik"] for r in residents.json()["items"] if r["no_kk"] != NO_KK)
@@ -298,7 +298,10 @@ async def test_every_route_admits_exactly_the_callers_it_declares_and_no_row_cro
     callers = await set_up_callers(gw)
     all_routes = await collect_routes(gw)
     services = {r.service for r in all_routes}
-    assert services == {s.name for s in load_catalog().services}, "every service's routes were walked"
+    # The portal (the root service) serves pages and no API: it holds no authority of its own, and
+    # every call it makes on a person's behalf meets the routes walked here. It must stay that way.
+    apis = {s.name for s in load_catalog().services if not s.root}
+    assert services == apis, "every service's routes were walked, and the portal has none under /v1"
 
     # The rows first, on the demo's state as it was seeded.
     await rows_never_cross(gw, callers, all_routes)

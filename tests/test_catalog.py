@@ -188,6 +188,10 @@ def test_postgres_init_script_covers_every_service() -> None:
     assert '"${name^^}_DB_PASSWORD"' in script
     assert "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC" in script
     assert "CREATE DATABASE %I OWNER %I" in script
+    from puja_kit.rls import SUPERUSER_SQL
+
+    # What ensure_database does as a superuser in a service's database, the script does too.
+    assert all(statement in script for statement in SUPERUSER_SQL)
     bash = shutil.which("bash")
     assert bash is not None
     subprocess.run([bash, "-n", str(script_path)], check=True)
@@ -220,10 +224,21 @@ def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
     compose_services = _compose()["services"]
     routers = dynamic["routers"]
     children = {name: spec for name, spec in routers.items() if "parentRefs" in spec}
-    assert set(routers) - set(children) == {entry.name for entry in SERVICES}
+    internal = {gateway.internal_router(entry) for entry in SERVICES if not entry.root}
+    assert set(routers) - set(children) == {entry.name for entry in SERVICES} | internal
     for entry in SERVICES:
         router = routers[entry.name]
-        assert router["rule"] == f"PathPrefix(`/api/{entry.prefix}`)"
+        if entry.root:
+            # The portal takes what no /api/<prefix> router takes, its own prefix included.
+            assert router["rule"] == "PathPrefix(`/`)" and router["priority"] == gateway.ROOT_PRIORITY
+        else:
+            assert router["rule"] == f"PathPrefix(`/api/{entry.prefix}`)" and "priority" not in router
+            # The portal's way in: no caller limits, the same leaves.
+            way_in = routers[gateway.internal_router(entry)]
+            assert way_in["entryPoints"] == [gateway.INTERNAL_ENTRYPOINT]
+            assert way_in["rule"] == router["rule"]
+            assert way_in["middlewares"] == list(gateway.INTERNAL_MIDDLEWARES)
+            assert not set(gateway.CALLER_LIMITS) & set(way_in["middlewares"])
         assert router["entryPoints"] == ["web"]
         assert router["middlewares"] == list(gateway.SHARED_MIDDLEWARES)
         assert gateway.MIDDLEWARE_ORDER[: len(gateway.SHARED_MIDDLEWARES)] == gateway.SHARED_MIDDLEWARES
@@ -244,7 +259,8 @@ def test_gateway_routes_every_service_by_its_prefix_to_its_container() -> None:
         else:
             assert set(limits) == {"rate-limit-account", "rate-limit-anonymous"}
         # Under every one of them the same two leaves.
-        mine = [spec for spec in children.values() if set(spec["parentRefs"]) == set(callers)]
+        leaf_parents = set(callers) | ({gateway.internal_router(entry)} if not entry.root else set())
+        mine = [spec for spec in children.values() if set(spec["parentRefs"]) == leaf_parents]
         assert len(mine) == 2 and len(callers) + 2 == len(
             [spec for spec in children.values() if set(spec["parentRefs"]) & {entry.name, *callers}]
         )
@@ -275,10 +291,18 @@ def test_gateway_static_config_matches_compose() -> None:
     static = _load("gateway/traefik.yml")
     traefik = _compose()["services"]["traefik"]
     port = CATALOG.gateway_port
-    assert static["entryPoints"] == {"web": {**static["entryPoints"]["web"], "address": f":{port}"}}, (
-        "one entrypoint"
-    )
-    assert f"{port}:{port}" in traefik["ports"]
+    assert set(static["entryPoints"]) == {"web", gateway.INTERNAL_ENTRYPOINT}
+    assert static["entryPoints"]["web"]["address"] == f":{port}"
+    assert "forwardedHeaders" not in static["entryPoints"]["web"], "the public side believes no header"
+    internal = static["entryPoints"][gateway.INTERNAL_ENTRYPOINT]
+    assert internal["address"] == f":{CATALOG.gateway_internal_port}"
+    assert internal["forwardedHeaders"]["trustedIPs"] == deploy.GATEWAY_NETWORKS.split(",")
+    # Only the public entrypoint is published; the portal reaches the internal one on the network.
+    assert traefik["ports"] == [f"{port}:{port}"]
+    portal = next(entry for entry in SERVICES if entry.root)
+    assert _compose()["services"][gateway.host_name(portal)]["environment"][
+        f"{portal.env_prefix}GATEWAY_URL"
+    ] == (f"http://traefik:{CATALOG.gateway_internal_port}")
     assert "api" not in static, "no dashboard"
     assert static["ping"] == {"entryPoint": "web"}
     assert static["accessLog"]["format"] == "json"
@@ -296,9 +320,14 @@ def test_gateway_static_config_matches_compose() -> None:
 
 def _manifests(entry: ServiceEntry) -> dict[str, dict[str, Any]]:
     """By kind; the IngressRoutes under the service's own are "IngressRoute/callers" (one route per kind
-    of caller) and "IngressRoute/children" (the retryable and send-once routes)."""
+    of caller) and "IngressRoute/children" (the retryable and send-once routes); "IngressRoute/internal"
+    is the portal's way in (every service but the portal)."""
     documents = _load_all(f"deploy/k8s/services/{gateway.host_name(entry)}.yaml")
-    layers = {deploy.K8S_CALLER_ROUTES_SUFFIX: "/callers", deploy.K8S_CHILD_ROUTES_SUFFIX: "/children"}
+    layers = {
+        deploy.K8S_CALLER_ROUTES_SUFFIX: "/callers",
+        deploy.K8S_CHILD_ROUTES_SUFFIX: "/children",
+        "-internal": "/internal",
+    }
     by_kind = {
         document["kind"]
         + next(
@@ -333,8 +362,13 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
         "IngressRoute",
         "IngressRoute/callers",
         "IngressRoute/children",
+        *([] if entry.root else ["IngressRoute/internal"]),
     }
-    names = {"IngressRoute/callers": f"{name}-callers", "IngressRoute/children": f"{name}-routes"}
+    names = {
+        "IngressRoute/callers": f"{name}-callers",
+        "IngressRoute/children": f"{name}-routes",
+        "IngressRoute/internal": f"{name}-internal",
+    }
     for kind, document in m.items():
         assert document["metadata"]["name"] == names.get(kind, name)
         assert document["metadata"]["namespace"] == deploy.K8S_NAMESPACE
@@ -377,7 +411,8 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
     assert budget["minAvailable"] < target["minReplicas"]
 
     (route,) = m["IngressRoute"]["spec"]["routes"]
-    assert route["match"] == f"PathPrefix(`/api/{entry.prefix}`)"
+    assert route["match"] == gateway.route_rule(entry)
+    assert route.get("priority") == (gateway.ROOT_PRIORITY if entry.root else None)
     assert "services" not in route, "the service's route only hands over to its children"
     middlewares = {doc["metadata"]["name"]: doc["spec"] for doc in _load_all("deploy/k8s/gateway.yaml")}
     assert [item["name"] for item in route["middlewares"]] == list(gateway.SHARED_MIDDLEWARES)
@@ -390,7 +425,14 @@ def test_k8s_manifests_deploy_route_and_scale_the_service(entry: ServiceEntry) -
     ]
     assert all("services" not in caller for caller in callers["routes"])
     children = m["IngressRoute/children"]["spec"]
-    assert children["parentRefs"] == [{"name": f"{name}-callers"}] and "entryPoints" not in children
+    parents = [{"name": f"{name}-callers"}, *([] if entry.root else [{"name": f"{name}-internal"}])]
+    assert children["parentRefs"] == parents and "entryPoints" not in children
+    if not entry.root:
+        internal = m["IngressRoute/internal"]["spec"]
+        assert internal["entryPoints"] == [gateway.INTERNAL_ENTRYPOINT]
+        ((way_in),) = internal["routes"]
+        assert way_in["match"] == gateway.route_rule(entry)
+        assert [item["name"] for item in way_in["middlewares"]] == list(gateway.INTERNAL_MIDDLEWARES)
     retryable, once = sorted(children["routes"], key=lambda child: -child["priority"])
     assert retryable["match"] == gateway.RETRYABLE_RULE
     assert retryable["middlewares"] == [{"name": "retry"}] and "middlewares" not in once
@@ -413,7 +455,8 @@ def _traefik_binary() -> str:
 
 
 class _Upstream(BaseHTTPRequestHandler):
-    """Answers like a service: /healthz and /api/<prefix>/... with 200 and the path it saw."""
+    """Answers like a service: /healthz, /api/<prefix>/... and the portal's pages (any path outside
+    /api) with 200, the path it saw and the X-Forwarded-For it was given."""
 
     prefixes: tuple[str, ...] = tuple(f"/api/{entry.prefix}/" for entry in SERVICES)
     protocol_version = "HTTP/1.1"  # keep-alive, so Traefik reuses its connections like with uvicorn
@@ -423,8 +466,12 @@ class _Upstream(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        known = self.path == "/healthz" or self.path.startswith(self.prefixes)
-        body = json.dumps({"path": self.path}).encode()
+        known = (
+            self.path == "/healthz"
+            or self.path.startswith(self.prefixes)
+            or not self.path.startswith("/api/")
+        )
+        body = json.dumps({"path": self.path, "xff": self.headers.get("X-Forwarded-For")}).encode()
         self.send_response(200 if known else 404)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -452,7 +499,9 @@ def upstream() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def _traefik(tmp_path: Path, dynamic_config: dict[str, Any], *, ready: str) -> Iterator[str]:
+def _traefik(
+    tmp_path: Path, dynamic_config: dict[str, Any], *, ready: str, internal_port: int | None = None
+) -> Iterator[str]:
     """The real Traefik with this dynamic configuration, once `ready` (a path) answers 200 through it."""
     port = free_port()
     dynamic = tmp_path / "dynamic.yml"
@@ -466,6 +515,7 @@ def _traefik(tmp_path: Path, dynamic_config: dict[str, Any], *, ready: str) -> I
             access_log_path=str(tmp_path / "access.log"),
             otlp_endpoint=None,
             host="127.0.0.1",
+            internal_port=internal_port,
         ),
     )
     log_path = tmp_path / "traefik.log"
@@ -505,7 +555,7 @@ def test_gateway_forwards_each_prefix_unchanged_with_security_headers(gateway_ur
         for entry in SERVICES:
             response = client.get(f"/api/{entry.prefix}/x")
             assert response.status_code == 200
-            assert response.json() == {"path": f"/api/{entry.prefix}/x"}, "the prefix is not stripped"
+            assert response.json()["path"] == f"/api/{entry.prefix}/x", "the prefix is not stripped"
             headers = response.headers
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["x-frame-options"] == "DENY"
@@ -516,12 +566,36 @@ def test_gateway_forwards_each_prefix_unchanged_with_security_headers(gateway_ur
         assert client.get("/ping").text == "OK"
 
 
-def test_gateway_answers_404_for_paths_of_no_service(gateway_url: str) -> None:
+def test_the_portal_takes_every_path_no_service_takes(gateway_url: str) -> None:
+    """Only the portal's router matches outside /api/<prefix>: its pages, and whatever nobody serves
+    (the portal answers that with its own 404 page). Traefik's own API and dashboard are not there."""
     with httpx.Client(base_url=gateway_url) as client:
+        for path in ("/", "/kab-hulu-sungai-utara/perizinan", "/dashboard/"):
+            response = client.get(path)
+            assert response.status_code == 200 and response.json()["path"] == path
         assert client.get("/api/tidak-ada/v1/x").status_code == 404
-        assert client.get("/").status_code == 404
-        assert client.get("/dashboard/").status_code == 404
         assert client.get("/api/rawdata").status_code == 404
+
+
+def test_the_internal_entrypoint_has_no_caller_limits_and_believes_the_portals_forwarded_address(
+    tmp_path: Path, upstream: str
+) -> None:
+    internal = free_port()
+    dynamic = gateway.render_dynamic(CATALOG, lambda entry: upstream)
+    with _traefik(tmp_path, dynamic, ready=f"/api/{SERVICES[0].prefix}/x", internal_port=internal) as url:
+        login = "/api/akun/v1/login"
+        public = _burst(url, login, cap=60, method="POST")
+        assert 429 in public, "the public side limits sign-in per address"
+        way_in = f"http://127.0.0.1:{internal}"
+        assert set(_burst(way_in, login, cap=60, method="POST", stop_at_429=False)) == {200}, (
+            "the portal signs many people in from one address"
+        )
+        person = {"X-Forwarded-For": "203.0.113.7"}
+        seen = httpx.get(f"{way_in}/api/akun/v1/me", headers=person).json()["xff"]
+        assert seen.split(",")[0].strip() == "203.0.113.7", "the service learns the person's address"
+        claimed = httpx.get(f"{url}/api/akun/v1/me", headers=person).json()["xff"]
+        assert "203.0.113.7" not in claimed, "from the public side a claimed address is not believed"
+        assert httpx.get(f"{way_in}/", timeout=5).status_code == 404, "the portal is not behind itself"
 
 
 def test_one_body_limit_from_the_catalog_for_gateway_and_services(gateway_url: str) -> None:

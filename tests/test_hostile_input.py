@@ -370,7 +370,8 @@ async def test_no_hostile_text_gets_a_5xx_or_is_kept(client: httpx.AsyncClient) 
     started = time.monotonic()
     run = Run(client)
     operations = await operations_of_the_catalog(run)
-    assert {o.service for o in operations} == {s.name for s in load_catalog().services}
+    # The portal (the root service) has no API of its own; its forms reach these same operations.
+    assert {o.service for o in operations} == {s.name for s in load_catalog().services if not s.root}
     attacked = [o for o in operations if o.body_schema is not None or o.method == "get"]
     for op in attacked:
         await run.attack(op, operations)

@@ -34,7 +34,7 @@ def start(data_dir: Path) -> tuple[subprocess.Popen[str], str, list[str]]:
             break
         lines.append(line)
         if "Tekan Ctrl-C" in line:
-            url = re.search(r"Gateway\s+(http://\S+)", "".join(lines))
+            url = re.search(r"Portal\s+(http://\S+)", "".join(lines))
             assert url is not None
             return proc, url.group(1), lines
     proc.kill()
@@ -52,7 +52,7 @@ def stop(proc: subprocess.Popen[str]) -> list[int]:
 def running_make_run() -> Iterator[list[int]]:
     """The catalog's fixed ports held, as a `make run` on the same machine would hold them."""
     catalog = load_catalog()
-    ports = [catalog.gateway_port, catalog.postgres_port, catalog.nats_port]
+    ports = [catalog.gateway_port, catalog.gateway_internal_port, catalog.postgres_port, catalog.nats_port]
     ports += [service.port for service in catalog.services]
     with contextlib.ExitStack() as held:
         for port in ports:
@@ -70,6 +70,10 @@ def test_run_ctrl_c_stops_everything_and_a_second_run_keeps_the_data(
     try:
         assert any("siap dalam" in line for line in lines)
         assert int(url.rsplit(":", 1)[1]) not in running_make_run
+        # The printed address opens the portal, with the demo region to choose.
+        home = httpx.get(url)
+        assert home.status_code == 200 and "text/html" in home.headers["content-type"]
+        assert "Kabupaten Hulu Sungai Utara" in home.text
         login = httpx.post(
             f"{url}/api/akun/v1/login", json={"username": "demo-pusat", "password": "pujaindah-demo"}
         )

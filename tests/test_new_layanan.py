@@ -87,6 +87,12 @@ def test_a_generated_layanan_installs_migrates_and_passes_its_tests(tmp_path: Pa
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     catalog = load_catalog(repo / "catalog.toml")
     allowed = {"catalog.toml", "uv.lock", *deploy.render_files(catalog)}
+    pages = {
+        f"services/portal/src/portal/halaman/{NAME}.py",
+        f"services/portal/src/portal/templates/{NAME}/beranda.html",
+    }
+    assert pages <= changed, "the generator starts the layanan's pages in the portal"
+    allowed |= pages
     outside = sorted(p for p in changed if p not in allowed and not p.startswith(f"services/{NAME}/"))
     assert outside == [], f"the generator changed files outside services/{NAME}/: {outside}"
     assert {"catalog.toml", "uv.lock", "docker-compose.yml", "gateway/dynamic.yml"} <= changed
@@ -95,8 +101,12 @@ def test_a_generated_layanan_installs_migrates_and_passes_its_tests(tmp_path: Pa
 
     _run(sync, repo, timeout=120)  # --frozen: the generator's uv.lock already holds the new member
     folder = f"services/{NAME}"
-    _run([uv, "run", "--frozen", "ruff", "check", folder], repo, timeout=60)
-    _run([uv, "run", "--frozen", "ruff", "format", "--check", folder], repo, timeout=60)
+    page_module = f"services/portal/src/portal/halaman/{NAME}.py"
+    _run([uv, "run", "--frozen", "ruff", "check", folder, page_module], repo, timeout=60)
+    _run([uv, "run", "--frozen", "ruff", "format", "--check", folder, page_module], repo, timeout=60)
+    # The portal finds the new module by its name, and its pages are routed.
+    found = "from portal.halaman import LAYANAN_PAGES as P; print(sorted(P)); P['{0}'].router.routes[0]"
+    assert NAME in _run([uv, "run", "--frozen", "python", "-c", found.format(NAME)], repo, timeout=60)
     tests = [f"services/{NAME}/tests", "tests/test_catalog.py", "tests/test_migrations.py"]
     select = f"{NAME} or test_catalog"
     _run([uv, "run", "--frozen", "pytest", "-q", "-p", "no:cacheprovider", *tests, "-k", select], repo, 240)

@@ -22,6 +22,9 @@ class ServiceEntry:
     credential_paths: tuple[str, ...] = field(default_factory=tuple)
     """Paths under `/api/<prefix>` that take a password or a refresh token: the gateway holds them to a
     strict per-address limit, whatever Authorization they carry."""
+    root: bool = False
+    """Served at the gateway's root (`/`) below every other route: the portal. Its API prefix still
+    routes to it, since no other service has that prefix."""
 
     @property
     def stream(self) -> str:
@@ -36,6 +39,7 @@ class ServiceEntry:
 class Catalog:
     path: Path
     gateway_port: int
+    gateway_internal_port: int
     postgres_port: int
     nats_port: int
     services: tuple[ServiceEntry, ...]
@@ -89,12 +93,14 @@ def load_catalog(path: Path | None = None) -> Catalog:
             demo=spec.get("demo"),
             consumes=tuple(spec.get("consumes", [])),
             credential_paths=tuple(spec.get("credential_paths", [])),
+            root=bool(spec.get("root", False)),
         )
         for name, spec in data["services"].items()
     )
     return Catalog(
         path=path,
         gateway_port=int(platform.get("gateway_port", 8080)),
+        gateway_internal_port=int(platform.get("gateway_internal_port", 8081)),
         postgres_port=int(platform.get("postgres_port", 55432)),
         nats_port=int(platform.get("nats_port", 14222)),
         services=services,

@@ -102,9 +102,11 @@ def run(
         url = stack.gateway_url
         typer.echo(
             f"\nPuja Indah siap dalam {elapsed:.1f} detik, memakai {stack.memory_mb():.0f} MB memori.\n"
-            f"  Gateway          {url}\n"
+            f"  Portal           {url}  (buka ini di peramban)\n"
             f"  Daerah           {url}/api/tenants/v1/tenants\n"
-            + "".join(f"  API {s.prefix:<13}{url}/api/{s.prefix}/docs\n" for s in catalog.services)
+            + "".join(
+                f"  API {s.prefix:<13}{url}/api/{s.prefix}/docs\n" for s in catalog.services if not s.root
+            )
             + f"  Log              {stack.logs}\n"
             "Akun demo (kata sandi pujaindah-demo): demo-pusat, demo-admin, demo-operator, demo-warga\n"
             "Tekan Ctrl-C untuk berhenti."

@@ -49,6 +49,8 @@ NATS_URL = "nats://nats:4222"
 K8S_DIR = "deploy/k8s"
 K8S_NAMESPACE = "puja"
 K8S_ENTRYPOINT = "websecure"
+# The Traefik Helm chart's extra entrypoint for the portal (ports.internal), reached through its Service.
+K8S_INTERNAL_GATEWAY_URL = "http://traefik-internal.puja.svc:8081"
 K8S_CHILD_ROUTES_SUFFIX = "-routes"
 K8S_CALLER_ROUTES_SUFFIX = "-callers"
 """The IngressRoute under a service's own, holding its retryable and send-once routes."""
@@ -107,6 +109,7 @@ def compose_service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
             f"{prefix}SECRET_KEY": _required(secret_key_var(entry)),
             f"{prefix}OTEL_EXPORTER_OTLP_ENDPOINT": OTEL_ENDPOINT,
             f"{prefix}TRUSTED_PROXIES": GATEWAY_NETWORKS,
+            **({f"{prefix}GATEWAY_URL": internal_gateway_url(catalog)} if entry.root else {}),
         },
         "depends_on": {
             "postgres": {"condition": "service_healthy"},
@@ -130,6 +133,11 @@ def compose_service(catalog: Catalog, entry: ServiceEntry) -> dict[str, Any]:
         "security_opt": ["no-new-privileges:true"],
         "restart": "unless-stopped",
     }
+
+
+def internal_gateway_url(catalog: Catalog) -> str:
+    """Where the portal calls the services: the gateway's internal entrypoint, inside the network only."""
+    return f"http://traefik:{catalog.gateway_internal_port}"
 
 
 def render_compose(catalog: Catalog) -> dict[str, Any]:
@@ -255,6 +263,7 @@ def _container_env(catalog: Catalog, entry: ServiceEntry) -> list[dict[str, Any]
         },
         {"name": f"{prefix}OTEL_EXPORTER_OTLP_ENDPOINT", "value": OTEL_ENDPOINT},
         {"name": f"{prefix}TRUSTED_PROXIES", "value": GATEWAY_NETWORKS},
+        *([{"name": f"{prefix}GATEWAY_URL", "value": K8S_INTERNAL_GATEWAY_URL}] if entry.root else []),
     ]
 
 
@@ -408,11 +417,28 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
                 {
                     "kind": "Rule",
                     "match": route_rule(entry),
+                    **({"priority": gateway.ROOT_PRIORITY} if entry.root else {}),
                     "middlewares": [{"name": middleware} for middleware in SHARED_MIDDLEWARES],
                 }
             ],
             # The certificate is the Traefik default TLS store's, set up with the cluster.
             "tls": {},
+        },
+    }
+    internal_name = f"{name}-internal"
+    internal = {
+        "apiVersion": "traefik.io/v1alpha1",
+        "kind": "IngressRoute",
+        "metadata": {**metadata, "name": internal_name},
+        "spec": {
+            "entryPoints": [gateway.INTERNAL_ENTRYPOINT],
+            "routes": [
+                {
+                    "kind": "Rule",
+                    "match": route_rule(entry),
+                    "middlewares": [{"name": middleware} for middleware in gateway.INTERNAL_MIDDLEWARES],
+                }
+            ],
         },
     }
 
@@ -446,11 +472,12 @@ def k8s_service_manifests(catalog: Catalog, entry: ServiceEntry) -> list[dict[st
         "kind": "IngressRoute",
         "metadata": {**metadata, "name": f"{name}{K8S_CHILD_ROUTES_SUFFIX}"},
         "spec": {
-            "parentRefs": [{"name": callers_name}],
+            "parentRefs": [{"name": callers_name}, *([] if entry.root else [{"name": internal_name}])],
             "routes": [k8s_route(child, leaf=True) for child in gateway.child_routes(entry)],
         },
     }
-    return [deployment, service, autoscaler, disruption_budget, route, callers, children]
+    routes = [route, callers, children] if entry.root else [route, internal, callers, children]
+    return [deployment, service, autoscaler, disruption_budget, *routes]
 
 
 def k8s_middlewares(catalog: Catalog) -> list[dict[str, Any]]:
@@ -509,7 +536,9 @@ K8S_HEADER = f"""
 Before applying: NATS with JetStream (service `nats`, e.g. the official Helm chart) with
 `max_payload: {NATS_MAX_PAYLOAD}` as in {NATS_CONFIG}; PostgreSQL with one database and role per service
 (e.g. CloudNativePG) in namespace `puja`; an OpenTelemetry collector at `otel-collector:4318`; Traefik
-3.6+ from its Helm chart with the kubernetescrd provider and entrypoint `websecure`; and per service a
+3.6+ from its Helm chart with the kubernetescrd provider, entrypoint `websecure`, and entrypoint `internal`
+(port 8081, not exposed, forwardedHeaders.trustedIPs the pod network) behind a ClusterIP Service
+`traefik-internal` for the portal; and per service a
 Secret `<service>-secrets` with keys DATABASE_URL (postgresql+psycopg://<service>:<password>@<host>:5432/
 <service>) and SECRET_KEY. Set the image tags with
 `kustomize edit set image puja-indah/<service>=<registry>/puja-indah/<service>:<version>`.
@@ -529,6 +558,8 @@ def render_files(catalog: Catalog) -> dict[str, str]:
                 dynamic_path="/etc/traefik/dynamic.yml",
                 access_log_path=None,
                 otlp_endpoint=OTEL_ENDPOINT,
+                internal_port=catalog.gateway_internal_port,
+                internal_trusted_ips=GATEWAY_NETWORKS.split(","),
             ),
             header=f"{header}\nTraefik's static configuration for docker-compose.yml.",
         ),

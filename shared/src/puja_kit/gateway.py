@@ -25,6 +25,12 @@ import yaml
 from puja_kit.catalog import Catalog, ServiceEntry
 
 ENTRYPOINT = "web"
+# The portal's way to the services: no per-client limits (the portal is one client for many people), and
+# the X-Forwarded-For the portal sends is believed, so the services' own throttles and audit logs still
+# see the person. Never published outside the gateway's host or network.
+INTERNAL_ENTRYPOINT = "internal"
+# What the internal entrypoint applies: the portal is trusted with its callers' limits, not with the body size.
+INTERNAL_MIDDLEWARES: tuple[str, ...] = ("body-limit", "circuit-breaker")
 SERVICE_PORT = 8000
 """The port every service listens on inside a container or pod."""
 
@@ -139,8 +145,18 @@ DEFAULT_POLICY = GatewayPolicy()
 
 
 def route_rule(entry: ServiceEntry) -> str:
-    """The router rule of a service: its public prefix, which is passed on unchanged (not stripped)."""
-    return f"PathPrefix(`/api/{entry.prefix}`)"
+    """The router rule of a service: its public prefix, which is passed on unchanged (not stripped);
+    the root service (the portal) takes every path no other service takes (ROOT_PRIORITY)."""
+    return "PathPrefix(`/`)" if entry.root else f"PathPrefix(`/api/{entry.prefix}`)"
+
+
+ROOT_PRIORITY = 1
+"""Below every /api/<prefix> router (Traefik's default priority is the rule's length)."""
+
+
+def internal_router(entry: ServiceEntry) -> str:
+    """The service's router on the internal entrypoint (the portal's calls); the root service has none."""
+    return f"{entry.name}-internal"
 
 
 @dataclass(frozen=True)
@@ -270,11 +286,14 @@ def render_static(
     access_log_path: str | None,
     otlp_endpoint: str | None,
     host: str = "",
+    internal_port: int | None = None,
+    internal_trusted_ips: Sequence[str] = ("127.0.0.1/32", "::1/128"),
 ) -> dict[str, Any]:
     """Traefik's static configuration.
 
     One entrypoint `web` on `host:entry_port` (all interfaces when host is empty) that also answers
-    `/ping`; routes come from the file at `dynamic_path`, watched for changes. The access log is JSON,
+    `/ping`, and with `internal_port` the portal's entrypoint `internal`, which believes the
+    X-Forwarded-For of `internal_trusted_ips`; routes come from the file at `dynamic_path`, watched for changes. The access log is JSON,
     to `access_log_path` or to stdout when None. Traces and metrics go over OTLP/HTTP to
     `otlp_endpoint` (for example http://otel-collector:4318) only when one is given. No API or
     dashboard is enabled.
@@ -299,6 +318,13 @@ def render_static(
         "ping": {"entryPoint": ENTRYPOINT},
         "providers": {"file": {"filename": dynamic_path, "watch": True}},
     }
+    if internal_port is not None:
+        static["entryPoints"][INTERNAL_ENTRYPOINT] = {
+            "address": f"{host}:{internal_port}",
+            "forwardedHeaders": {"trustedIPs": list(internal_trusted_ips)},
+            "http": {"aliasHeadersStrategy": "delete"},
+            "transport": {"respondingTimeouts": {"readTimeout": "300s"}},
+        }
     if access_log_path is not None:
         static["accessLog"]["filePath"] = access_log_path
     if otlp_endpoint:
@@ -326,7 +352,8 @@ def render_dynamic(
     `caller_routes` and under each of those the two `child_routes`.
 
     `upstream(entry)` gives the base URL of the service (for example http://akun:8000); Traefik checks
-    its /healthz and stops sending requests to it while that fails.
+    its /healthz and stops sending requests to it while that fails. Every service but the root one also
+    has a router on the internal entrypoint (`internal_router`) over the same two child routes.
     """
     routers: dict[str, Any] = {}
     services: dict[str, Any] = {}
@@ -335,11 +362,20 @@ def render_dynamic(
             "entryPoints": [ENTRYPOINT],
             "rule": route_rule(entry),
             "middlewares": list(SHARED_MIDDLEWARES),
+            **({"priority": ROOT_PRIORITY} if entry.root else {}),
         }
         callers = caller_routes(entry)
+        leaf_parents = [caller.name for caller in callers]
+        if not entry.root:
+            routers[internal_router(entry)] = {
+                "entryPoints": [INTERNAL_ENTRYPOINT],
+                "rule": route_rule(entry),
+                "middlewares": list(INTERNAL_MIDDLEWARES),
+            }
+            leaf_parents.append(internal_router(entry))
         for layer, parents, service in (
             (callers, [entry.name], None),
-            (child_routes(entry), [caller.name for caller in callers], entry.name),
+            (child_routes(entry), leaf_parents, entry.name),
         ):
             for route in layer:
                 routers[route.name] = {

@@ -29,6 +29,8 @@ class StackPorts:
     postgres: int
     nats: int
     services: dict[str, int]
+    gateway_internal: int = 0
+    """The portal's entrypoint (puja_kit.gateway.INTERNAL_ENTRYPOINT), on 127.0.0.1 only."""
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, *, gateway_port: int | None = None) -> StackPorts:
@@ -37,6 +39,7 @@ class StackPorts:
             postgres=catalog.postgres_port,
             nats=catalog.nats_port,
             services={s.name: s.port for s in catalog.services},
+            gateway_internal=catalog.gateway_internal_port,
         )
 
     @classmethod
@@ -47,6 +50,7 @@ class StackPorts:
             postgres=free_port(),
             nats=free_port(),
             services={s.name: free_port() for s in catalog.services},
+            gateway_internal=free_port(),
         )
 
 
@@ -58,6 +62,8 @@ class LocalStack:
     fast_unsafe: bool = False
     catalog: Catalog = field(default_factory=load_catalog)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The gateway's limits (a benchmark raises them, so that one load generator is not what it measures).
+    gateway_policy: gateway.GatewayPolicy = gateway.DEFAULT_POLICY
     postgres: Postgres | None = None
     nats: Nats | None = None
     traefik: Traefik | None = None
@@ -99,6 +105,11 @@ class LocalStack:
             # Uploads stay with the rest of the data (ignored by services that take none).
             f"{prefix}STORAGE_DIR": str(self.data_dir / "uploads" / entry.name),
             f"{prefix}PUBLIC_BASE_URL": self.gateway_url,
+            **(
+                {f"{prefix}GATEWAY_URL": f"http://127.0.0.1:{self.ports.gateway_internal}"}
+                if entry.root
+                else {}
+            ),
         }
         env.update({k.replace("{PREFIX}", prefix): v for k, v in self.extra_env.items()})
         return env
@@ -179,7 +190,11 @@ class LocalStack:
         dynamic = folder / "dynamic.yml"
         gateway.write_yaml(
             dynamic,
-            gateway.render_dynamic(self.catalog, lambda s: f"http://127.0.0.1:{self.ports.services[s.name]}"),
+            gateway.render_dynamic(
+                self.catalog,
+                lambda s: f"http://127.0.0.1:{self.ports.services[s.name]}",
+                policy=self.gateway_policy,
+            ),
         )
         static = folder / "traefik.yml"
         gateway.write_yaml(
@@ -190,6 +205,7 @@ class LocalStack:
                 access_log_path=str(self.logs / "gateway-access.log"),
                 otlp_endpoint=None,
                 host="127.0.0.1",
+                internal_port=self.ports.gateway_internal or None,
             ),
         )
         self.traefik = Traefik(static, self.ports.gateway, log_path=self.logs / "traefik.log").start()

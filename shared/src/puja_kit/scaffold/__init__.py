@@ -1,7 +1,8 @@
 """`puja new-layanan <name>`: a new service from the kit's templates, its catalog entry and the renders.
 
 The templates in `scaffold/layanan/` mirror a service's folder (`_name_` stands for the package, and
-`_revision_` for the first revision's file name). A `.tmpl` file is rendered with `string.Template`
+`_revision_` for the first revision's file name); those in `scaffold/portal/` are the layanan's first
+pages in the portal (services/portal/src/portal/). A `.tmpl` file is rendered with `string.Template`
 (`$name`, `$nama`, `$prefix` ...); any other file is copied as it is. Nothing outside services/<name>/
 is written by hand: the catalog entry is appended here, and the committed renders (gateway/,
 docker-compose.yml, .env.example, deploy/k8s) are rewritten as `python -m puja_kit.gateway --write` does.
@@ -21,6 +22,8 @@ from puja_kit.catalog import Catalog, load_catalog
 from puja_kit.layanan import LAYANAN
 
 TEMPLATES = Path(__file__).parent / "layanan"
+PORTAL_TEMPLATES = Path(__file__).parent / "portal"
+PORTAL_PACKAGE = Path("services/portal/src/portal")
 FIRST_PORT = 8101
 
 
@@ -91,15 +94,15 @@ def next_port(catalog: Catalog) -> int:
     return port
 
 
-def render(new: NewLayanan) -> dict[str, str]:
-    """The service's files, by path relative to services/<name>/, as their text."""
+def render(new: NewLayanan, templates: Path = TEMPLATES) -> dict[str, str]:
+    """The files of one template tree (the service's by default), by path relative to where they go."""
     values = new.values()
     first_revision = f"{new.created:%Y%m%d}_{new.revision}_{new.name}_awal"
     files: dict[str, str] = {}
-    for source in sorted(TEMPLATES.rglob("*")):
+    for source in sorted(templates.rglob("*")):
         if not source.is_file() or "__pycache__" in source.parts:
             continue
-        relative = source.relative_to(TEMPLATES).as_posix()
+        relative = source.relative_to(templates).as_posix()
         relative = relative.replace("_name_", new.name).replace("_revision_", first_revision)
         text = source.read_text(encoding="utf-8")
         if relative.endswith(".tmpl"):
@@ -117,11 +120,14 @@ def create(name: str, *, catalog: Catalog | None = None, now: datetime | None = 
     root = catalog.root
     folder = root / "services" / name
     written = []
-    for relative, text in render(new).items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written.append(target.relative_to(root).as_posix())
+    pages = root / PORTAL_PACKAGE
+    trees = [(folder, render(new))] + ([(pages, render(new, PORTAL_TEMPLATES))] if pages.is_dir() else [])
+    for base, files in trees:
+        for relative, text in files.items():
+            target = base / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target.relative_to(root).as_posix())
     text = catalog.path.read_text(encoding="utf-8")
     catalog.path.write_text(text.rstrip("\n") + "\n" + new.catalog_entry(), encoding="utf-8")
     written.append(catalog.path.relative_to(root).as_posix())

@@ -1,0 +1,91 @@
+"""What every page module shares: the region being looked at, forms, links and redirects."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+
+from portal.backend import Masalah
+from portal.sesi import Pengunjung, PengunjungDep, check_csrf
+
+
+@dataclass(frozen=True)
+class Tautan:
+    """A link a layanan puts on the region's home."""
+
+    judul: str
+    href: str
+    keterangan: str = ""
+
+
+@dataclass
+class Daerah:
+    slug: str
+    kode: str
+    nama: str
+    zona_waktu: str
+    layanan: list[str]
+    detail: dict[str, Any]
+
+    def pengaturan(self, layanan: str) -> dict[str, Any] | None:
+        for item in self.detail.get("pengaturan_layanan", []):
+            if item["layanan"] == layanan:
+                return dict(item)
+        return None
+
+
+async def load_daerah(pengunjung: Pengunjung, slug: str) -> Daerah:
+    detail = await pengunjung.api.get(f"/api/tenants/v1/tenants/{slug}")
+    return Daerah(
+        slug=detail["slug"],
+        kode=detail["kode"],
+        nama=detail["nama"],
+        zona_waktu=detail["zona_waktu"],
+        layanan=list(detail.get("layanan") or []),
+        detail=detail,
+    )
+
+
+async def _daerah(slug: str, pengunjung: PengunjungDep) -> Daerah:
+    daerah = await load_daerah(pengunjung, slug)
+    pengunjung.request.state.daerah = daerah
+    return daerah
+
+
+DaerahDep = Annotated[Daerah, Depends(_daerah)]
+"""The region of the path's {slug}; an unknown one is a 404 page."""
+
+
+async def form_data(request: Request, pengunjung: PengunjungDep) -> dict[str, Any]:
+    """The posted form, after its CSRF token is checked (a forged post is refused before any call)."""
+    form = await request.form()
+    check_csrf(pengunjung, str(form.get("csrf") or ""))
+    return {key: form.getlist(key) if len(form.getlist(key)) > 1 else form.get(key) for key in form}
+
+
+FormDep = Annotated[dict[str, Any], Depends(form_data)]
+
+
+def pindah(url: str) -> RedirectResponse:
+    """After a successful post: see the result on its own page (post/redirect/get)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def kunci_baru() -> str:
+    """An Idempotency-Key for a form that creates something."""
+    return str(uuid.uuid4())
+
+
+def teks(form: dict[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def masalah_lokal(detail: str, field: str | None = None) -> Masalah:
+    """A problem found by the portal itself (a missing file), shown like a service's."""
+    errors = [{"field": field, "message": detail}] if field else []
+    return Masalah(422, {"title": "Isian belum lengkap", "detail": detail, "errors": errors})

@@ -1,0 +1,269 @@
+"""Who is looking at a page: the session cookie, the person's tokens kept here, and CSRF on every form.
+
+The browser holds two httpOnly, SameSite=Lax cookies at most: `puja_sesi` once signed in (its SHA-256
+is the `sesi` row's key, so the table alone signs nobody in), and `puja_tamu`, a random value that binds
+the CSRF token of someone not signed in. Every form carries `csrf`, a token signed with the portal's
+secret (itsdangerous) over the hash of whichever cookie the browser holds; a POST without a valid one is
+refused before anything is sent on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import httpx
+from fastapi import Depends, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from puja_kit.db import SessionDep
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.backend import Backend, Masalah, client_address
+from portal.models import Sesi
+from portal.settings import Settings
+
+SESSION_COOKIE = "puja_sesi"
+GUEST_COOKIE = "puja_tamu"
+CSRF_FIELD = "csrf"
+# Refresh the access token this long before it expires, so a page's calls never carry a stale one.
+REFRESH_MARGIN = timedelta(seconds=30)
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class PerluMasuk(Exception):
+    """The page needs a signed-in person: answered with a redirect to the sign-in page."""
+
+    def __init__(self, lanjut: str) -> None:
+        self.lanjut = lanjut
+
+
+class CsrfDitolak(Exception):
+    """A form arrived without a valid CSRF token."""
+
+
+@dataclass
+class Pengunjung:
+    """The person behind a request, with their calls to the services already set up."""
+
+    request: Request
+    settings: Settings
+    sesi: Sesi | None
+    api: Backend
+    binding: str
+    cookies: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def masuk(self) -> bool:
+        return self.sesi is not None
+
+    @property
+    def csrf(self) -> str:
+        return _signer(self.settings).dumps(self.binding)
+
+    def has(self, role: str, *, tenant: str | None = None, layanan: str | None = None) -> bool:
+        if self.sesi is None:
+            return False
+        for grant in self.sesi.grants:
+            if grant.get("role") != role:
+                continue
+            if tenant is not None and grant.get("tenant") not in (tenant, None):
+                continue
+            if layanan is not None and grant.get("layanan") not in (layanan, None):
+                continue
+            return True
+        return False
+
+    @property
+    def warga(self) -> bool:
+        return self.has("warga")
+
+    @property
+    def pusat(self) -> bool:
+        return self.has("admin_pusat")
+
+    def staff_regions(self) -> list[str]:
+        """Region codes where this person is an operator or the admin."""
+        if self.sesi is None:
+            return []
+        found = {
+            str(g["tenant"])
+            for g in self.sesi.grants
+            if g.get("role") in ("operator", "admin_daerah") and g.get("tenant")
+        }
+        return sorted(found)
+
+    def nik_proved_in(self, kode: str) -> bool:
+        return self.sesi is not None and kode in self.sesi.nik_terbukti_di
+
+
+def _signer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt="puja-portal-csrf")
+
+
+def check_csrf(pengunjung: Pengunjung, token: str | None) -> None:
+    if not token:
+        raise CsrfDitolak
+    try:
+        bound = _signer(pengunjung.settings).loads(
+            token, max_age=pengunjung.settings.csrf_max_age_days * 86400
+        )
+    except BadSignature as exc:
+        raise CsrfDitolak from exc
+    if not secrets.compare_digest(str(bound), pengunjung.binding):
+        raise CsrfDitolak
+
+
+async def _refresh(session: AsyncSession, sesi: Sesi, client: httpx.AsyncClient, address: str | None) -> bool:
+    """New tokens for a session whose access token is about to expire; False when akun refused."""
+    locked = await session.get(Sesi, sesi.id, with_for_update=True, populate_existing=True)
+    if locked is None:
+        return False
+    if locked.access_berlaku_sampai - REFRESH_MARGIN > datetime.now(UTC):
+        return True  # another request refreshed it while this one waited for the lock
+    api = Backend(client, token=None, address=address)
+    try:
+        pair = await api.post("/api/akun/v1/refresh", {"refresh_token": locked.refresh_token})
+    except Masalah:
+        await session.delete(locked)
+        return False
+    _store_tokens(locked, pair)
+    return True
+
+
+def _store_tokens(sesi: Sesi, pair: dict[str, Any]) -> None:
+    sesi.access_token = pair["access_token"]
+    sesi.refresh_token = pair["refresh_token"]
+    sesi.access_berlaku_sampai = datetime.now(UTC) + timedelta(seconds=int(pair["expires_in"]))
+
+
+async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
+    settings: Settings = request.app.state.settings
+    client: httpx.AsyncClient = request.app.state.backend
+    address = client_address(request)
+    cookies: list[tuple[str, str, int]] = []
+    sesi: Sesi | None = None
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        sesi = await session.get(Sesi, _hash(raw))
+        now = datetime.now(UTC)
+        if sesi is not None and sesi.berakhir < now:
+            await session.delete(sesi)
+            sesi = None
+        expiring = sesi is not None and sesi.access_berlaku_sampai - REFRESH_MARGIN <= now
+        if sesi is not None and expiring and not await _refresh(session, sesi, client, address):
+            sesi = None
+        if sesi is None:
+            cookies.append((SESSION_COOKIE, "", 0))
+        else:
+            sesi.berakhir = now + timedelta(days=settings.session_idle_days)
+    if sesi is not None and raw:
+        binding = _hash(raw)
+    else:
+        guest = request.cookies.get(GUEST_COOKIE)
+        if not guest:
+            guest = secrets.token_urlsafe(24)
+            cookies.append((GUEST_COOKIE, guest, 365 * 86400))
+        binding = _hash(guest)
+    visitor = Pengunjung(
+        request=request,
+        settings=settings,
+        sesi=sesi,
+        api=Backend(client, token=sesi.access_token if sesi else None, address=address),
+        binding=binding,
+        cookies=cookies,
+    )
+    request.state.pengunjung = visitor
+    return visitor
+
+
+PengunjungDep = Annotated[Pengunjung, Depends(_pengunjung)]
+
+
+async def _masuk(pengunjung: PengunjungDep) -> Pengunjung:
+    if pengunjung.sesi is None:
+        request = pengunjung.request
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise PerluMasuk(path)
+    return pengunjung
+
+
+MasukDep = Annotated[Pengunjung, Depends(_masuk)]
+"""A page for signed-in people only: anyone else is sent to the sign-in page and back."""
+
+
+def login_url(lanjut: str) -> str:
+    return f"/masuk?lanjut={quote(lanjut, safe='/')}"
+
+
+async def sign_in(
+    session: AsyncSession, pengunjung: Pengunjung, pair: dict[str, Any], me: dict[str, Any]
+) -> None:
+    """A new session for these tokens; the cookie is set on the response by `apply_cookies`."""
+    now = datetime.now(UTC)
+    await session.execute(delete(Sesi).where(Sesi.berakhir < now))  # type: ignore[arg-type]
+    raw = secrets.token_urlsafe(32)
+    sesi = Sesi(
+        id=_hash(raw),
+        akun_id=me["id"],
+        nama=me["nama"],
+        grants=list(me.get("grants") or []),
+        nik_terbukti_di=list(me.get("nik_terbukti_di") or []),
+        access_token="",
+        refresh_token="",
+        access_berlaku_sampai=now,
+        berakhir=now + timedelta(days=pengunjung.settings.session_idle_days),
+    )
+    _store_tokens(sesi, pair)
+    session.add(sesi)
+    pengunjung.cookies.append((SESSION_COOKIE, raw, pengunjung.settings.session_idle_days * 86400))
+    pengunjung.sesi = sesi
+
+
+async def sign_out(session: AsyncSession, pengunjung: Pengunjung) -> None:
+    if pengunjung.sesi is not None:
+        # The tokens may already be gone at akun; the session ends here either way.
+        with contextlib.suppress(Masalah):
+            await pengunjung.api.post("/api/akun/v1/logout")
+        await session.delete(pengunjung.sesi)
+        pengunjung.sesi = None
+    pengunjung.cookies.append((SESSION_COOKIE, "", 0))
+
+
+async def refresh_profile(pengunjung: Pengunjung) -> None:
+    """Re-read the account (after proving a NIK, the grants and proofs change) and its new tokens."""
+    sesi = pengunjung.sesi
+    if sesi is None:
+        return
+    # The account first, then the tokens: a proof that lands in between is then in the tokens too, so a
+    # session never believes a NIK proved that its token does not carry.
+    me = await pengunjung.api.get("/api/akun/v1/me")
+    pair = await pengunjung.api.post("/api/akun/v1/refresh", {"refresh_token": sesi.refresh_token})
+    _store_tokens(sesi, pair)
+    pengunjung.api = Backend(
+        pengunjung.api.client, token=sesi.access_token, address=client_address(pengunjung.request)
+    )
+    sesi.grants = list(me.get("grants") or [])
+    sesi.nik_terbukti_di = list(me.get("nik_terbukti_di") or [])
+
+
+def apply_cookies(request: Request, response: Response) -> None:
+    visitor: Pengunjung | None = getattr(request.state, "pengunjung", None)
+    if visitor is None:
+        return
+    secure = visitor.settings.cookie_secure
+    for name, value, max_age in visitor.cookies:
+        if max_age:
+            response.set_cookie(
+                name, value, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+            )
+        else:
+            response.delete_cookie(name, httponly=True, samesite="lax", secure=secure, path="/")
