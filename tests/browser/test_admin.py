@@ -187,9 +187,7 @@ def test_ministry_onboards_a_region_and_sees_how_active_each_layanan_is(tab: Any
         assert time.monotonic() < deadline, "akun belum mengenal daerah baru"
         time.sleep(0.2)
     pusat.goto("/pusat")
-    page.locator("li.kartu", has_text="Kabupaten Banjar").get_by_role(
-        "link", name="akun staf daerah"
-    ).click()
+    page.locator("li.kartu", has_text="Kabupaten Banjar").get_by_role("link", name="akun staf daerah").click()
     page.fill("#nama", "Admin Banjar Uji")
     page.fill("#username", username)
     page.fill("#password", "sandi-admin.banjar")

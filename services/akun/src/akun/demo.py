@@ -70,6 +70,7 @@ async def _enabled_layanan(
 ) -> list[str]:
     """Poll akun's own copy of the region until the registry's events have arrived."""
     deadline = time.monotonic() + wait_seconds
+    seen: list[str] | None = None
     while True:
         async with sessionmaker() as session:
             region = await session.get(Daerah, KODE)
@@ -79,8 +80,11 @@ async def _enabled_layanan(
                 .order_by(col(LayananAktif.layanan))
             )
             layanan = list(rows.all())
-        if region is not None and region.aktif and layanan:
+        # The registry enables the demo's layanan one event each: the same list twice in a row (half a
+        # second apart) means akun has heard them all, not just the first.
+        if region is not None and region.aktif and layanan and layanan == seen:
             return layanan
+        seen = layanan
         if time.monotonic() >= deadline:
             raise DemoRefused(
                 f"Daerah {KODE} belum tercatat di akun dengan layanan aktif setelah {wait_seconds:.0f} detik; "

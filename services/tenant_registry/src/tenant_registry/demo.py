@@ -1,4 +1,4 @@
-"""Demo region for `make run` (dev only): Kabupaten Hulu Sungai Utara with three layanan and their OPDs."""
+"""Demo region for `make run` (dev only): Kabupaten Hulu Sungai Utara with four layanan and their OPDs."""
 
 from __future__ import annotations
 
@@ -17,11 +17,16 @@ OPD = {
     "perizinan": ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP"),
     "kesehatan": ("Dinas Kesehatan", "Dinkes"),
     "kependudukan": ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
+    "pekerjaan_umum": ("Dinas Pekerjaan Umum dan Penataan Ruang", "PUPR"),
 }
+# OPDs of the region that no layanan is set to, but that reports are disposed and re-routed to.
+OPD_LAIN = (("Dinas Perhubungan", "Dishub"), ("Dinas Lingkungan Hidup", "DLH"))
 SETTINGS = {
     "perizinan": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=["KTP", "NIB", "Denah lokasi usaha"]),
     "kesehatan": LayananSettingsIn(sla_hari=1, biaya=0, dokumen_wajib=[]),
     "kependudukan": LayananSettingsIn(sla_hari=3, biaya=0, dokumen_wajib=["KTP", "KK"]),
+    # The OPD's follow-up of a damage report (SP4N-LAPOR!: 5 working days).
+    "pekerjaan_umum": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=[]),
 }
 
 
@@ -42,6 +47,9 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
             if layanan not in detail.layanan:
                 wanted = SETTINGS[layanan].model_copy(update={"opd_id": opd_id})
                 await service.enable_layanan(session, slug=SLUG, layanan=layanan, settings=wanted)
+        for nama, singkatan in OPD_LAIN:
+            if await OpdRepository(session, KODE).by_nama(nama) is None:
+                await service.create_opd(session, slug=SLUG, data=OpdCreate(nama=nama, singkatan=singkatan))
     print(f"Daerah demo: {SLUG} ({KODE}) dengan layanan {', '.join(OPD)}")
 
 
