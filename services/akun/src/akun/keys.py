@@ -4,9 +4,6 @@ and akun's own token verifier, which reads those keys (and the sessions) from ak
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import secrets
 import time
@@ -15,13 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from puja_kit.auth import ALGORITHM, Principal, TokenVerifier
 from puja_kit.db import utcnow
 from puja_kit.errors import NotFound, Unauthorized
+from puja_kit.sealing import Sealer
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,36 +30,9 @@ from akun.settings import Settings
 RETIRED_KEY_GRACE = timedelta(minutes=2)
 
 
-class SecretKeyMismatch(RuntimeError):
-    """Stored keys were sealed with another secret_key than the one configured now."""
-
-
-def _derive(secret: SecretStr, purpose: str) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"puja-akun/{purpose}".encode())
-    return hkdf.derive(secret.get_secret_value().encode())
-
-
-class Sealer:
-    """Encrypts values at rest and makes keyed lookup hashes, both from settings.secret_key."""
-
-    def __init__(self, secret_key: SecretStr) -> None:
-        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, "seal")))
-        self._index_key = _derive(secret_key, "index")
-
-    def seal(self, value: bytes) -> str:
-        return self._fernet.encrypt(value).decode()
-
-    def open(self, sealed: str) -> bytes:
-        try:
-            return self._fernet.decrypt(sealed.encode())
-        except InvalidToken:
-            raise SecretKeyMismatch(
-                "data terenkripsi tidak dapat dibuka: secret_key berbeda dari yang dipakai menyimpannya"
-            ) from None
-
-    def index(self, value: str) -> str:
-        """A stable keyed hash: finds a row by a value without storing the value in the clear."""
-        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
+def new_sealer(secret_key: SecretStr) -> Sealer:
+    """akun's sealer (NIKs, signing keys, throttle keys): derived as "puja-akun/..." since the start."""
+    return Sealer(secret_key, context="akun")
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ from puja_kit.events.catalog import SesiRevoked
 from puja_kit.outbox import add_event
 from puja_kit.privasi import mask_nik
 from puja_kit.repository import PageParams
+from puja_kit.sealing import Sealer
 from puja_kit.tenancy import TenantCache
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.id import nik as stdnum_nik
 
-from akun.keys import KeyRing, Sealer
+from akun.keys import KeyRing, new_sealer
 from akun.models import Akun, HakAkses, LoginThrottle, Sesi
 from akun.passwords import Passwords
 from akun.repository import AkunRepository, HakAksesRepository, LoginThrottleRepository, SesiRepository
@@ -53,7 +54,7 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
-        sealer = Sealer(settings.secret_key)
+        sealer = new_sealer(settings.secret_key)
         return cls(settings, Passwords(settings), KeyRing(settings, sealer), sealer)
 
 

@@ -10,6 +10,7 @@ refused before anything is sent on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ import httpx
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from puja_kit.db import SessionDep
+from puja_kit.sealing import Sealer, SecretKeyMismatch
+from pydantic import SecretStr
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,8 +42,36 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+@functools.cache
+def _sealer_for(secret: str) -> Sealer:
+    return Sealer(SecretStr(secret), context="portal")
+
+
+def sealer(settings: Settings) -> Sealer:
+    """The tokens are sealed at rest with the portal's secret: a copy of the table lends no one a token."""
+    return _sealer_for(settings.secret_key.get_secret_value())
+
+
+def _opens(sesi: Sesi, settings: Settings) -> bool:
+    """False for a session sealed with another secret_key (rotated): it ends, and the person signs in."""
+    try:
+        tokens(sesi, settings)
+    except SecretKeyMismatch:
+        return False
+    return True
+
+
+def tokens(sesi: Sesi, settings: Settings) -> tuple[str, str]:
+    """The session's access and refresh tokens, opened."""
+    seal = sealer(settings)
+    return seal.open(sesi.access_token).decode(), seal.open(sesi.refresh_token).decode()
+
+
 class PerluMasuk(Exception):
     """The page needs a signed-in person: answered with a redirect to the sign-in page."""
+
+    # The unit of work commits anyway: a session found expired or unreadable on the way is gone for good.
+    keep_changes = True
 
     def __init__(self, lanjut: str) -> None:
         self.lanjut = lanjut
@@ -122,7 +153,9 @@ def check_csrf(pengunjung: Pengunjung, token: str | None) -> None:
         raise CsrfDitolak
 
 
-async def _refresh(session: AsyncSession, sesi: Sesi, client: httpx.AsyncClient, address: str | None) -> bool:
+async def _refresh(
+    session: AsyncSession, sesi: Sesi, client: httpx.AsyncClient, address: str | None, settings: Settings
+) -> bool:
     """New tokens for a session whose access token is about to expire; False when akun refused."""
     locked = await session.get(Sesi, sesi.id, with_for_update=True, populate_existing=True)
     if locked is None:
@@ -131,17 +164,18 @@ async def _refresh(session: AsyncSession, sesi: Sesi, client: httpx.AsyncClient,
         return True  # another request refreshed it while this one waited for the lock
     api = Backend(client, token=None, address=address)
     try:
-        pair = await api.post("/api/akun/v1/refresh", {"refresh_token": locked.refresh_token})
+        pair = await api.post("/api/akun/v1/refresh", {"refresh_token": tokens(locked, settings)[1]})
     except Masalah:
         await session.delete(locked)
         return False
-    _store_tokens(locked, pair)
+    _store_tokens(locked, pair, settings)
     return True
 
 
-def _store_tokens(sesi: Sesi, pair: dict[str, Any]) -> None:
-    sesi.access_token = pair["access_token"]
-    sesi.refresh_token = pair["refresh_token"]
+def _store_tokens(sesi: Sesi, pair: dict[str, Any], settings: Settings) -> None:
+    seal = sealer(settings)
+    sesi.access_token = seal.seal(pair["access_token"].encode())
+    sesi.refresh_token = seal.seal(pair["refresh_token"].encode())
     sesi.access_berlaku_sampai = datetime.now(UTC) + timedelta(seconds=int(pair["expires_in"]))
 
 
@@ -155,11 +189,11 @@ async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
     if raw:
         sesi = await session.get(Sesi, _hash(raw))
         now = datetime.now(UTC)
-        if sesi is not None and sesi.berakhir < now:
+        if sesi is not None and (sesi.berakhir < now or not _opens(sesi, settings)):
             await session.delete(sesi)
             sesi = None
         expiring = sesi is not None and sesi.access_berlaku_sampai - REFRESH_MARGIN <= now
-        if sesi is not None and expiring and not await _refresh(session, sesi, client, address):
+        if sesi is not None and expiring and not await _refresh(session, sesi, client, address, settings):
             sesi = None
         if sesi is None:
             cookies.append((SESSION_COOKIE, "", 0))
@@ -177,7 +211,7 @@ async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
         request=request,
         settings=settings,
         sesi=sesi,
-        api=Backend(client, token=sesi.access_token if sesi else None, address=address),
+        api=Backend(client, token=tokens(sesi, settings)[0] if sesi else None, address=address),
         binding=binding,
         cookies=cookies,
     )
@@ -222,7 +256,7 @@ async def sign_in(
         access_berlaku_sampai=now,
         berakhir=now + timedelta(days=pengunjung.settings.session_idle_days),
     )
-    _store_tokens(sesi, pair)
+    _store_tokens(sesi, pair, pengunjung.settings)
     session.add(sesi)
     pengunjung.cookies.append((SESSION_COOKIE, raw, pengunjung.settings.session_idle_days * 86400))
     pengunjung.sesi = sesi
@@ -246,10 +280,14 @@ async def refresh_profile(pengunjung: Pengunjung) -> None:
     # The account first, then the tokens: a proof that lands in between is then in the tokens too, so a
     # session never believes a NIK proved that its token does not carry.
     me = await pengunjung.api.get("/api/akun/v1/me")
-    pair = await pengunjung.api.post("/api/akun/v1/refresh", {"refresh_token": sesi.refresh_token})
-    _store_tokens(sesi, pair)
+    pair = await pengunjung.api.post(
+        "/api/akun/v1/refresh", {"refresh_token": tokens(sesi, pengunjung.settings)[1]}
+    )
+    _store_tokens(sesi, pair, pengunjung.settings)
     pengunjung.api = Backend(
-        pengunjung.api.client, token=sesi.access_token, address=client_address(pengunjung.request)
+        pengunjung.api.client,
+        token=tokens(sesi, pengunjung.settings)[0],
+        address=client_address(pengunjung.request),
     )
     sesi.grants = list(me.get("grants") or [])
     sesi.nik_terbukti_di = list(me.get("nik_terbukti_di") or [])
