@@ -52,13 +52,13 @@ def sealer(settings: Settings) -> Sealer:
     return _sealer_for(settings.secret_key.get_secret_value())
 
 
-def _opens(sesi: Sesi, settings: Settings) -> bool:
-    """False for a session sealed with another secret_key (rotated): it ends, and the person signs in."""
+def _access(sesi: Sesi, settings: Settings) -> str | None:
+    """The session's access token, opened; None when it was sealed with another secret_key (rotated):
+    the session then ends and the person signs in again. The refresh token is opened only to refresh."""
     try:
-        tokens(sesi, settings)
+        return sealer(settings).open(sesi.access_token).decode()
     except SecretKeyMismatch:
-        return False
-    return True
+        return None
 
 
 def tokens(sesi: Sesi, settings: Settings) -> tuple[str, str]:
@@ -185,16 +185,19 @@ async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
     address = client_address(request)
     cookies: list[tuple[str, str, int]] = []
     sesi: Sesi | None = None
+    access: str | None = None
     raw = request.cookies.get(SESSION_COOKIE)
     if raw:
         sesi = await session.get(Sesi, _hash(raw))
         now = datetime.now(UTC)
-        if sesi is not None and (sesi.berakhir < now or not _opens(sesi, settings)):
+        access = _access(sesi, settings) if sesi is not None else None
+        if sesi is not None and (sesi.berakhir < now or access is None):
             await session.delete(sesi)
             sesi = None
-        expiring = sesi is not None and sesi.access_berlaku_sampai - REFRESH_MARGIN <= now
-        if sesi is not None and expiring and not await _refresh(session, sesi, client, address, settings):
-            sesi = None
+        if sesi is not None and sesi.access_berlaku_sampai - REFRESH_MARGIN <= now:
+            refreshed = await _refresh(session, sesi, client, address, settings)
+            access = _access(sesi, settings) if refreshed else None
+            sesi = sesi if refreshed else None
         if sesi is None:
             cookies.append((SESSION_COOKIE, "", 0))
         else:
@@ -211,7 +214,7 @@ async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
         request=request,
         settings=settings,
         sesi=sesi,
-        api=Backend(client, token=tokens(sesi, settings)[0] if sesi else None, address=address),
+        api=Backend(client, token=access if sesi else None, address=address),
         binding=binding,
         cookies=cookies,
     )

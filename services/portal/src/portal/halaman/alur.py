@@ -3,17 +3,18 @@ take now (from the workflow itself), document upload and download, and acting on
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from puja_kit.workflow.machine import Workflow
 
 from portal import templat
 from portal.backend import Masalah
-from portal.halaman.dasar import Daerah, masalah_lokal, teks
-from portal.sesi import Pengunjung
+from portal.halaman.dasar import Daerah, DaerahDep, FormDep, masalah_lokal, pindah, teks
+from portal.sesi import MasukDep, Pengunjung
 
 
 @dataclass(frozen=True)
@@ -119,3 +120,32 @@ async def templates_for(
     pengunjung: Pengunjung, daerah: Daerah, layanan: str, built_in: tuple[str, ...]
 ) -> list[str]:
     return await templat.offered(pengunjung.request.app.state.sessionmaker, daerah.kode, layanan, built_in)
+
+
+# (region, visitor, application id, problem to show) -> the application's page.
+ApplicationPage = Callable[..., Awaitable[Response]]
+
+
+def add_document_pages(
+    router: APIRouter, *, layanan: str, api: Callable[[Daerah], str], application_page: ApplicationPage
+) -> None:
+    """An application's document upload and download, the same for every layanan on a kit workflow
+    (the portal's side of puja_kit.workflow.routes.add_dokumen_routes)."""
+
+    @router.post("/permohonan/{permohonan_id}/dokumen", response_class=HTMLResponse)
+    async def unggah(
+        daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, request: Request, form: FormDep
+    ) -> Response:
+        problem = await send_upload(
+            pengunjung, request, f"{api(daerah)}/permohonan/{permohonan_id}", teks(form, "jenis")
+        )
+        if problem is not None:
+            return await application_page(daerah, pengunjung, permohonan_id, masalah=problem)
+        return pindah(f"/{daerah.slug}/{layanan}/permohonan/{permohonan_id}?pesan=dokumen")
+
+    @router.get("/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
+    async def unduh_dokumen(
+        daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, dokumen_id: str
+    ) -> Response:
+        path = f"{api(daerah)}/permohonan/{permohonan_id}/dokumen/{dokumen_id}"
+        return proxy_download(await pengunjung.api.call("GET", path))

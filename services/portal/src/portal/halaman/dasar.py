@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from puja_kit.catalog import load_catalog
 
 from portal.backend import Masalah
 from portal.sesi import Pengunjung, PengunjungDep, check_csrf
@@ -89,3 +91,25 @@ def masalah_lokal(detail: str, field: str | None = None) -> Masalah:
     """A problem found by the portal itself (a missing file), shown like a service's."""
     errors = [{"field": field, "message": detail}] if field else []
     return Masalah(422, {"title": "Isian belum lengkap", "detail": detail, "errors": errors})
+
+
+def api_of(layanan: str) -> Callable[[Daerah], str]:
+    """A layanan's API base for a region (`/api/<prefix>/v1/<slug>`), its prefix from the catalog."""
+    prefix = load_catalog().service(layanan).prefix
+
+    def base(daerah: Daerah) -> str:
+        return f"/api/{prefix}/v1/{daerah.slug}"
+
+    return base
+
+
+def staff_of(layanan: str) -> Callable[[Pengunjung, Daerah], bool]:
+    """Whether a visitor is staff of the layanan in the region: its operator, or the region's admin
+    (what the layanan's own routes admit as `Petugas`; the portal only decides what to show)."""
+
+    def petugas(pengunjung: Pengunjung, daerah: Daerah) -> bool:
+        return pengunjung.has("operator", tenant=daerah.kode, layanan=layanan) or pengunjung.has(
+            "admin_daerah", tenant=daerah.kode
+        )
+
+    return petugas

@@ -18,10 +18,9 @@ from portal.halaman.alur import (
     Aksi,
     act_on_many,
     actions,
+    add_document_pages,
     check_action,
     note_of,
-    proxy_download,
-    send_upload,
     templates_for,
 )
 from portal.halaman.dasar import (
@@ -29,9 +28,11 @@ from portal.halaman.dasar import (
     DaerahDep,
     FormDep,
     Tautan,
+    api_of,
     kunci_baru,
     masalah_lokal,
     pindah,
+    staff_of,
     teks,
 )
 from portal.sesi import MasukDep, Pengunjung, refresh_profile
@@ -81,14 +82,8 @@ PESAN = {
 STATUS_PENDUDUK = {"HIDUP": "Hidup", "MENINGGAL": "Meninggal", "PINDAH": "Pindah"}
 
 
-def _api(daerah: Daerah) -> str:
-    return f"/api/{LAYANAN}/v1/{daerah.slug}"
-
-
-def petugas(pengunjung: Pengunjung, daerah: Daerah) -> bool:
-    return pengunjung.has("operator", tenant=daerah.kode, layanan=LAYANAN) or pengunjung.has(
-        "admin_daerah", tenant=daerah.kode
-    )
+_api = api_of(LAYANAN)
+petugas = staff_of(LAYANAN)
 
 
 def tautan(daerah: Daerah, pengunjung: Pengunjung) -> list[Tautan]:
@@ -207,11 +202,12 @@ async def loket(
     )
 
 
-@router.post("/loket", response_class=HTMLResponse)
-async def loket_verifikasi(daerah: DaerahDep, pengunjung: MasukDep, form: FormDep) -> Response:
-    isian = {"nik": teks(form, "nik"), "kode": teks(form, "kode")}
+async def _at_counter(
+    daerah: Daerah, pengunjung: Pengunjung, action: str, isian: dict[str, str], hasil: str
+) -> Response:
+    """One counter action (verify a code, release a NIK); a refusal shows on the counter page."""
     try:
-        await pengunjung.api.post(f"{_api(daerah)}/verifikasi-nik/loket", isian)
+        await pengunjung.api.post(f"{_api(daerah)}/verifikasi-nik/{action}", isian)
     except Masalah as exc:
         return page(
             pengunjung.request,
@@ -222,25 +218,19 @@ async def loket_verifikasi(daerah: DaerahDep, pengunjung: MasukDep, form: FormDe
             isian=isian,
             masalah=exc,
         )
-    return pindah(f"/{daerah.slug}/kependudukan/loket?hasil=terverifikasi")
+    return pindah(f"/{daerah.slug}/kependudukan/loket?hasil={hasil}")
+
+
+@router.post("/loket", response_class=HTMLResponse)
+async def loket_verifikasi(daerah: DaerahDep, pengunjung: MasukDep, form: FormDep) -> Response:
+    isian = {"nik": teks(form, "nik"), "kode": teks(form, "kode")}
+    return await _at_counter(daerah, pengunjung, "loket", isian, "terverifikasi")
 
 
 @router.post("/loket/lepas", response_class=HTMLResponse)
 async def loket_lepas(daerah: DaerahDep, pengunjung: MasukDep, form: FormDep) -> Response:
     isian = {"nik": teks(form, "nik"), "alasan": teks(form, "alasan")}
-    try:
-        await pengunjung.api.post(f"{_api(daerah)}/verifikasi-nik/lepas", isian)
-    except Masalah as exc:
-        return page(
-            pengunjung.request,
-            "kependudukan/loket.html",
-            status_code=exc.status,
-            judul="Loket verifikasi NIK",
-            daerah=daerah,
-            isian=isian,
-            masalah=exc,
-        )
-    return pindah(f"/{daerah.slug}/kependudukan/loket?hasil=dilepas")
+    return await _at_counter(daerah, pengunjung, "lepas", isian, "dilepas")
 
 
 # --- The citizen's requests -------------------------------------------------------------------------
@@ -438,25 +428,7 @@ def _nama_wilayah(daerah: Daerah, kode: str | None) -> str | None:
     return None
 
 
-@router.post("/permohonan/{permohonan_id}/dokumen", response_class=HTMLResponse)
-async def unggah(
-    daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, request: Request, form: FormDep
-) -> Response:
-    problem = await send_upload(
-        pengunjung, request, f"{_api(daerah)}/permohonan/{permohonan_id}", teks(form, "jenis")
-    )
-    if problem is not None:
-        return await _permohonan_page(daerah, pengunjung, permohonan_id, masalah=problem)
-    return pindah(f"/{daerah.slug}/kependudukan/permohonan/{permohonan_id}?pesan=dokumen")
-
-
-@router.get("/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
-async def unduh_dokumen(
-    daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, dokumen_id: str
-) -> Response:
-    return proxy_download(
-        await pengunjung.api.call("GET", f"{_api(daerah)}/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
-    )
+add_document_pages(router, layanan=LAYANAN, api=_api, application_page=_permohonan_page)
 
 
 @router.post("/permohonan/{permohonan_id}/aksi/{jalur}", response_class=HTMLResponse)

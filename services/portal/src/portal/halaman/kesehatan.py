@@ -14,7 +14,18 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from portal.backend import Masalah
-from portal.halaman.dasar import Daerah, DaerahDep, FormDep, Tautan, kunci_baru, masalah_lokal, pindah, teks
+from portal.halaman.dasar import (
+    Daerah,
+    DaerahDep,
+    FormDep,
+    Tautan,
+    api_of,
+    kunci_baru,
+    masalah_lokal,
+    pindah,
+    staff_of,
+    teks,
+)
 from portal.sesi import MasukDep, Pengunjung, PengunjungDep
 from portal.tampilan import LOCALE, ZONES, page
 
@@ -50,14 +61,8 @@ PESAN = {
 }
 
 
-def _api(daerah: Daerah) -> str:
-    return f"/api/{LAYANAN}/v1/{daerah.slug}"
-
-
-def petugas(pengunjung: Pengunjung, daerah: Daerah) -> bool:
-    return pengunjung.has("operator", tenant=daerah.kode, layanan=LAYANAN) or pengunjung.has(
-        "admin_daerah", tenant=daerah.kode
-    )
+_api = api_of(LAYANAN)
+petugas = staff_of(LAYANAN)
 
 
 def tautan(daerah: Daerah, pengunjung: Pengunjung) -> list[Tautan]:

@@ -15,7 +15,18 @@ from puja_kit.workflow.machine import ADUAN
 
 from portal.backend import Masalah
 from portal.halaman.alur import Aksi, actions, check_action, note_of, proxy_download, templates_for
-from portal.halaman.dasar import Daerah, DaerahDep, FormDep, Tautan, kunci_baru, masalah_lokal, pindah, teks
+from portal.halaman.dasar import (
+    Daerah,
+    DaerahDep,
+    FormDep,
+    Tautan,
+    api_of,
+    kunci_baru,
+    masalah_lokal,
+    pindah,
+    staff_of,
+    teks,
+)
 from portal.sesi import MasukDep, Pengunjung, PengunjungDep
 from portal.tampilan import page
 
@@ -59,18 +70,14 @@ TEMPLAT_JAWABAN = (
 )
 
 
-def _api(daerah: Daerah) -> str:
-    return f"/api/pekerjaan-umum/v1/{daerah.slug}"
+_api = api_of(LAYANAN)
 
 
 def _base(daerah: Daerah) -> str:
     return f"/{daerah.slug}/{LAYANAN}"
 
 
-def petugas(pengunjung: Pengunjung, daerah: Daerah) -> bool:
-    return pengunjung.has("operator", tenant=daerah.kode, layanan=LAYANAN) or pengunjung.has(
-        "admin_daerah", tenant=daerah.kode
-    )
+petugas = staff_of(LAYANAN)
 
 
 def opd_daerah(daerah: Daerah) -> list[dict[str, Any]]:

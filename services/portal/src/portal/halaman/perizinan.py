@@ -13,13 +13,23 @@ from portal.backend import Masalah
 from portal.halaman.alur import (
     act_on_many,
     actions,
+    add_document_pages,
     check_action,
     note_of,
     proxy_download,
-    send_upload,
     templates_for,
 )
-from portal.halaman.dasar import Daerah, DaerahDep, FormDep, Tautan, kunci_baru, pindah, teks
+from portal.halaman.dasar import (
+    Daerah,
+    DaerahDep,
+    FormDep,
+    Tautan,
+    api_of,
+    kunci_baru,
+    pindah,
+    staff_of,
+    teks,
+)
 from portal.sesi import MasukDep, Pengunjung, PengunjungDep
 from portal.tampilan import page
 from portal.wilayah import kecamatan_of
@@ -43,14 +53,8 @@ RISIKO = {
 }
 
 
-def _api(daerah: Daerah) -> str:
-    return f"/api/{LAYANAN}/v1/{daerah.slug}"
-
-
-def petugas(pengunjung: Pengunjung, daerah: Daerah) -> bool:
-    return pengunjung.has("operator", tenant=daerah.kode, layanan=LAYANAN) or pengunjung.has(
-        "admin_daerah", tenant=daerah.kode
-    )
+_api = api_of(LAYANAN)
+petugas = staff_of(LAYANAN)
 
 
 def tautan(daerah: Daerah, pengunjung: Pengunjung) -> list[Tautan]:
@@ -206,25 +210,7 @@ TEMPLAT_JAWABAN = (
 )
 
 
-@router.post("/permohonan/{permohonan_id}/dokumen", response_class=HTMLResponse)
-async def unggah(
-    daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, request: Request, form: FormDep
-) -> Response:
-    problem = await send_upload(
-        pengunjung, request, f"{_api(daerah)}/permohonan/{permohonan_id}", teks(form, "jenis")
-    )
-    if problem is not None:
-        return await _permohonan_page(daerah, pengunjung, permohonan_id, masalah=problem)
-    return pindah(f"/{daerah.slug}/perizinan/permohonan/{permohonan_id}?pesan=dokumen")
-
-
-@router.get("/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
-async def unduh_dokumen(
-    daerah: DaerahDep, pengunjung: MasukDep, permohonan_id: str, dokumen_id: str
-) -> Response:
-    return proxy_download(
-        await pengunjung.api.call("GET", f"{_api(daerah)}/permohonan/{permohonan_id}/dokumen/{dokumen_id}")
-    )
+add_document_pages(router, layanan=LAYANAN, api=_api, application_page=_permohonan_page)
 
 
 @router.post("/permohonan/{permohonan_id}/aksi/{jalur}", response_class=HTMLResponse)
