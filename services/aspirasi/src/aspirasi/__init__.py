@@ -1,0 +1,1 @@
+"""Aspirasi DPRD: layanan aspirasi of Puja Indah."""

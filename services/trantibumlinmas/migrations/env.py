@@ -1,0 +1,4 @@
+from trantibumlinmas.models import Base
+from puja_kit.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,1 @@
+"""Ketenteraman, Ketertiban Umum dan Pelindungan Masyarakat: layanan trantibumlinmas of Puja Indah."""
