@@ -53,3 +53,14 @@ def test_the_service_has_the_house_shape_and_every_placeholder_filled() -> None:
     assert 'env_prefix="PUJA_PEKERJAAN_UMUM_"' in files[f"{package}/settings.py"]
     assert 'prefix = "pekerjaan-umum"' in NEW.catalog_entry()
     assert 'title = "Puja Indah — Pekerjaan Umum"' in NEW.catalog_entry()
+
+
+@pytest.mark.parametrize("name", ["pariwisata", "sosial"])
+def test_the_migration_env_imports_come_in_isorts_order(name: str) -> None:
+    # "sosial" sorts after "puja_kit": its model import goes second, or ruff refuses the new service.
+    new = scaffold.NewLayanan(
+        name=name, port=8199, revision="abc123def456", created=datetime(2026, 12, 1, tzinfo=UTC)
+    )
+    env = scaffold.render(new)["migrations/env.py"]
+    imports = [line for line in env.splitlines() if line.startswith("from ")]
+    assert imports == sorted(imports) and len(imports) == 2

@@ -44,6 +44,10 @@ class Grant:
     role: Role
     tenant: str | None = None
     layanan: str | None = None
+    # An operator who works for one OPD of the region (`opd`): of a report layanan's reports they see
+    # only those disposed to that OPD, follow them up and answer them, and never see a reporter who
+    # asked to stay hidden from the OPD. Without it an operator is the layanan's verifier.
+    opd: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,20 @@ class Principal:
     def is_admin_pusat(self) -> bool:
         return self.has("admin_pusat")
 
+    def opd_of(self, *, tenant: str, layanan: str) -> UUID | None:
+        """The OPD this caller works for in the region's layanan, or None for its verifiers (an
+        operator without an OPD, the region's admin) and everyone else."""
+        if self.has("admin_daerah", tenant=tenant):
+            return None
+        found = [
+            g
+            for g in self.grants
+            if g.role == "operator" and g.tenant == tenant and g.layanan in (None, layanan)
+        ]
+        if not found or any(g.opd is None for g in found):
+            return None
+        return found[0].opd
+
     def tenants(self, role: Role) -> set[str]:
         return {g.tenant for g in self.grants if g.role == role and g.tenant}
 
@@ -97,7 +115,12 @@ class Principal:
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
         grants = tuple(
-            Grant(role=g["role"], tenant=g.get("tenant"), layanan=g.get("layanan"))
+            Grant(
+                role=g["role"],
+                tenant=g.get("tenant"),
+                layanan=g.get("layanan"),
+                opd=UUID(g["opd"]) if g.get("opd") else None,
+            )
             for g in claims.get("grants", [])
         )
         return cls(

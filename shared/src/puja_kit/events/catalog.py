@@ -195,6 +195,18 @@ class AduanStatusChanged(Payload):
     sla_jatuh_tempo: date | None = None
 
 
+class PokirStatusChanged(Payload):
+    """An aspiration taken up as a DPRD pokir proposal moved a step (aspirasi): for the reporter and the
+    followers of the aspiration; never their names or the aspiration's text."""
+
+    aspirasi_id: UUID
+    nomor: str
+    dari: str | None
+    ke: str
+    pelapor_id: UUID
+    pengikut_ids: list[UUID] = []
+
+
 @dataclass(frozen=True)
 class EventSpec:
     type: str
@@ -226,6 +238,7 @@ CATALOG: dict[str, EventSpec] = {
             EventSpec(f"puja.{layanan}.aduan.status_changed", 1, AduanStatusChanged)
             for layanan in ADUAN_LAYANAN
         ),
+        EventSpec("puja.aspirasi.pokir.status_changed", 1, PokirStatusChanged),
     )
 }
 

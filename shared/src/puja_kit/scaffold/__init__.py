@@ -60,6 +60,10 @@ class NewLayanan:
             "env_prefix": f"PUJA_{self.name.upper()}_",
             "revision": self.revision,
             "create_date": self.created.strftime("%Y-%m-%d %H:%M:%S"),
+            # migrations/env.py's two imports in the order ruff's isort wants (by module name).
+            "env_imports": "\n".join(
+                sorted([f"from {self.name}.models import Base", "from puja_kit.migrations import run_env"])
+            ),
         }
 
     def catalog_entry(self) -> str:

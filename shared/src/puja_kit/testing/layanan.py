@@ -139,9 +139,14 @@ class LayananDriver:
         )
         return Warga(person, nik, nama, headers)
 
-    def operator(self, region: Wilayah | None = None, layanan: str | None = None) -> dict[str, str]:
+    def operator(
+        self, region: Wilayah | None = None, layanan: str | None = None, *, opd: UUID | str | None = None
+    ) -> dict[str, str]:
+        """An operator of the layanan in the region; with `opd`, one who works for that OPD only."""
         kode = (region or self.x).kode
-        return self.tokens.headers(grant("operator", kode, layanan or self.name), name="Operator Uji")
+        return self.tokens.headers(
+            grant("operator", kode, layanan or self.name, opd=opd), name="Operator Uji"
+        )
 
     def admin(self, region: Wilayah | None = None) -> dict[str, str]:
         return self.tokens.headers(grant("admin_daerah", (region or self.x).kode), name="Admin Daerah Uji")

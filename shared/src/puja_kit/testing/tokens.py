@@ -77,5 +77,8 @@ class TokenFactory:
         return {"Authorization": f"Bearer {self.issue(*grants, **kwargs)}"}
 
 
-def grant(role: str, tenant: str | None = None, layanan: str | None = None) -> dict[str, Any]:
-    return {"role": role, "tenant": tenant, "layanan": layanan}
+def grant(
+    role: str, tenant: str | None = None, layanan: str | None = None, *, opd: object | None = None
+) -> dict[str, Any]:
+    claim = {"role": role, "tenant": tenant, "layanan": layanan}
+    return claim | ({"opd": str(opd)} if opd is not None else {})

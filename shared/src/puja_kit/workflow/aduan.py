@@ -112,7 +112,8 @@ def _after_working_days(moment: datetime, days: int, zona_waktu: str) -> datetim
     return datetime.combine(day, time(local.hour, local.minute, local.second), tzinfo=zone)
 
 
-async def _followers(session: AsyncSession, model: type[AduanBase], obj: AduanBase) -> list[UUID]:
+async def followers(session: AsyncSession, model: type[AduanBase], obj: AduanBase) -> list[UUID]:
+    """The reporters of the reports merged into `obj` (they follow it), without its own reporter."""
     rows = await session.scalars(
         select(col(model.pelapor_id)).where(
             col(model.tenant_id) == obj.tenant_id, col(model.mengikuti_id) == obj.id
@@ -167,7 +168,7 @@ async def _record(
                 ke=obj.status,
                 aksi=aksi,
                 pelapor_id=obj.pelapor_id,
-                pengikut_ids=await _followers(session, type(obj), obj),
+                pengikut_ids=await followers(session, type(obj), obj),
                 opd_id=obj.opd_id,
                 sla_jatuh_tempo=obj.sla_jatuh_tempo,
             ),
@@ -782,6 +783,7 @@ __all__ = [
     "auto_close_hooks",
     "bulk_apply",
     "close_expired",
+    "followers",
     "haversine_m",
     "is_overdue",
     "kinerja_opd",

@@ -13,10 +13,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import DateTime, Index, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import Select
 from sqlmodel import Field, col
 
-from puja_kit.db import IdModel, TenantModel, TimestampedModel, utcnow
+from puja_kit.db import IdModel, TenantModel, TimestampedModel, timestamp_column, utcnow
 from puja_kit.workflow.models import Urutan
 
 
@@ -58,6 +59,43 @@ class AduanBase(IdModel, TenantModel, TimestampedModel):
     mengikuti_id: UUID | None = Field(default=None, index=True)
 
 
+class LaporanBase(AduanBase):
+    """Mixin: a citizen's report as the report layanan take it (`puja_kit.workflow.laporan`): the
+    kit's report, where the reporter says it is, the answers to its category's questions, and whether
+    the region put it on its public map and list."""
+
+    # What the reporter wrote to find the place again ("depan SDN 2 Sungai Malang"); optional.
+    alamat: str | None = Field(default=None, max_length=300)
+    # The reporter's name as their account holds it: shown only where `aduan_view` allows.
+    pelapor_nama: str | None = Field(default=None, max_length=200)
+    # The category's own questions and their answers (Open311's attributes): {"kedalaman": "20"}.
+    atribut: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)
+    # The region chose to show this report on its public map and list (without the reporter).
+    diterbitkan: bool = False
+
+
+class LaporanFotoBase(IdModel, TenantModel):
+    """Mixin: a report's photo, stored without its GPS metadata unless the reporter shared the location;
+    the service adds `laporan_id` with its foreign key."""
+
+    storage_key: str = Field(max_length=300)
+    content_type: str = Field(max_length=60)
+    ukuran: int
+    sha256: str = Field(max_length=64)
+    diunggah_at: datetime = timestamp_column()
+
+
+class AturanKategoriBase(IdModel, TenantModel, TimestampedModel):
+    """Mixin: a region's own SLA for one report category (working days to verify, for the OPD to follow
+    up) and the working days after closing in which a reporter may still reopen; the service's table
+    adds `UniqueConstraint("tenant_id", "kategori")`."""
+
+    kategori: str = Field(max_length=60)
+    sla_verifikasi: int = 3
+    sla_tindak_lanjut: int = 5
+    buka_kembali_hari: int = 10
+
+
 def aduan_indexes(table: str) -> tuple[Index, ...]:
     """For a report table's `__table_args__`: the staff inbox (`aduan_in_order`), an OPD's inbox, the
     newest-first list, the nearby-duplicates box (`possible_duplicates`) and the auto-close sweep."""
@@ -82,6 +120,14 @@ def aduan_indexes(table: str) -> tuple[Index, ...]:
             "tutup_otomatis_at",
             postgresql_where=text("status = 'SELESAI'"),
         ),
+    )
+
+
+def laporan_indexes(table: str) -> tuple[Index, ...]:
+    """`aduan_indexes` and the region's public list of the reports it published, newest first."""
+    return (
+        *aduan_indexes(table),
+        Index(f"ix_{table}_daerah_terbit", "tenant_id", "id", postgresql_where=text("diterbitkan")),
     )
 
 
