@@ -34,16 +34,29 @@ def photo_with_gps() -> bytes:
     return out.getvalue()
 
 
-def report(person: Halaman, *, isi: str, lat: str, lon: str, alamat: str, photo: bytes | None = None) -> str:
+def report(
+    person: Halaman,
+    *,
+    isi: str,
+    lat: str,
+    lon: str,
+    alamat: str,
+    photo: bytes | None = None,
+    hidden_from_opd: bool = False,
+) -> str:
     """Fill the report form from the region's home; returns the report's number."""
     page = person.page
     person.goto(f"/{DEMO}")
-    page.get_by_role("link", name="Laporkan kerusakan jalan, jembatan, drainase").click()
+    page.get_by_role("link", name="Laporkan kerusakan").click()
     page.get_by_label("Jenis kerusakan").select_option("jalan_rusak")
+    # The category's own question (Open311's attribute), answered on the same form.
+    page.get_by_label("Bentuk kerusakan").select_option("lubang")
     page.fill("#uraian", isi)
     page.fill("#alamat", alamat)
     page.fill("#lat", lat)
     page.fill("#lon", lon)
+    if hidden_from_opd:
+        page.get_by_label("Rahasiakan nama saya juga dari OPD").check()
     if photo is not None:
         page.set_input_files(
             "#berkas", files=[{"name": "lubang.jpg", "mimeType": "image/jpeg", "buffer": photo}]
@@ -51,7 +64,7 @@ def report(person: Halaman, *, isi: str, lat: str, lon: str, alamat: str, photo:
     page.get_by_role("button", name="Kirim laporan").click()
     page.wait_for_load_state("networkidle")
     assert "Laporan terkirim" in person.text(), person.text()[:1000]
-    found = re.search(r"Laporan (PU-[A-Z0-9]{4}-[A-Z0-9]{4})", person.text())
+    found = re.search(r"Laporan kerusakan (PU-[A-Z0-9]{4}-[A-Z0-9]{4})", person.text())
     assert found, person.text()[:500]
     return found.group(1)
 
@@ -198,3 +211,80 @@ def test_road_damage_is_reported_merged_rerouted_answered_reopened_rated_and_clo
     assert "Ditutup" in text and "Dibuka kembali pelapor" in text
     assert resident["nama"] not in text and "hotmix" not in text
     check(publik, "lacak")
+    # The region's one tracking box finds it too, by the number's prefix.
+    publik.goto(f"/{DEMO}/lacak?nomor={nomor}")
+    text = publik.text()
+    assert nomor in text and "Ditutup" in text and "Jalan rusak" in text and resident["nama"] not in text
+
+    # The operator puts the report on the region's public list: shown without the reporter.
+    operator.goto(f"/{DEMO}/pekerjaan_umum/kotak-masuk?urut=terbaru")
+    staff.get_by_role("link", name=nomor).click()
+    assert "Bentuk kerusakan" in operator.text() and "Berlubang" in operator.text()
+    staff.get_by_role("button", name="Tampilkan di daftar publik").click()
+    staff.wait_for_load_state("networkidle")
+    assert "Ditampilkan di daftar publik" in operator.text()
+    publik.goto(f"/{DEMO}/pekerjaan_umum/publik")
+    text = publik.text()
+    assert nomor in text and "Jalan berlubang" in text and resident["nama"] not in text
+    check(publik, "laporan-publik")
+
+    # The region's admin sees the OPDs' performance: PUPR answered, rated 4.
+    operator.goto(f"/{DEMO}/pekerjaan_umum/kinerja")
+    assert "Dinas Pekerjaan Umum dan Penataan Ruang" in operator.text() and "4.0 dari 5" in operator.text()
+    check(operator, "kinerja-opd")
+
+
+def test_an_opd_operator_answers_its_reports_without_seeing_a_hidden_reporter(tab, api: httpx.Client) -> None:  # type: ignore[no-untyped-def]
+    """The region's admin makes an operator for PUPR; a citizen reports asking to stay hidden from the
+    OPD; the verifier disposes it to PUPR; PUPR's operator finds it, sees no reporter, and can only
+    follow it up and answer."""
+    stamp = int(time.time())
+    admin: Halaman = tab("admin")
+    admin.login("demo-admin")
+    admin.goto(f"/{DEMO}/admin/staf")
+    page = admin.page
+    username = f"pupr.uji{stamp}"
+    page.fill("#nama", "Andi PUPR")
+    page.fill("#username", username)
+    page.fill("#password", "sandi-pupr-uji")
+    page.get_by_label("Pekerjaan Umum").check()
+    page.get_by_label("Operator OPD").select_option(label="Dinas Pekerjaan Umum dan Penataan Ruang")
+    page.get_by_role("button", name="Buat akun").click()
+    row = page.locator("tr", has_text=username)
+    assert "Operator OPD: Dinas Pekerjaan Umum dan Penataan Ruang" in row.inner_text()
+    check(admin, "staf-opd")
+
+    warga: Halaman = tab("warga")
+    warga.login("demo-warga")
+    lat = -2.30 - (stamp % 997) / 10_000
+    nomor = report(
+        warga,
+        isi="Jembatan kayu di RT 4 lantainya patah.",
+        lat=f"{lat:.5f}",
+        lon="115.20000",
+        alamat="RT 4",
+        hidden_from_opd=True,
+    )
+
+    verifier: Halaman = tab("verifikator")
+    verifier.login("demo-operator")
+    verifier.goto(f"/{DEMO}/pekerjaan_umum/kotak-masuk?urut=terbaru")
+    verifier.page.get_by_role("link", name=nomor).click()
+    assert "Warga Demo" in verifier.text(), "the verifier sees who reported"
+    act(verifier, "Verifikasi laporan")
+    act(verifier, "Disposisikan ke OPD", opd=("#opd-disposisi", PUPR))
+
+    opd: Halaman = tab("opd")
+    opd.login(username, "sandi-pupr-uji")
+    opd.goto(f"/{DEMO}/pekerjaan_umum/kotak-masuk")
+    assert nomor in opd.text()
+    assert opd.page.get_by_role("button", name="Jalankan").count() == 0, "bulk work is the verifiers'"
+    opd.page.get_by_role("link", name=nomor).click()
+    text = opd.text()
+    assert "dirahasiakan dari OPD" in text and "Warga Demo" not in text
+    for button in ("Verifikasi laporan", "Bukan kewenangan OPD: alihkan", "Tampilkan di daftar publik"):
+        assert opd.page.get_by_role("button", name=button).count() == 0, button
+    act(opd, "Catat tindak lanjut OPD", note=("#catatan-tindak-lanjut", "Tim bidang jembatan ke lokasi."))
+    act(opd, "Kirim jawaban OPD", note=("#catatan-jawab", "Lantai jembatan sudah diganti papan ulin."))
+    assert "Selesai dijawab" in opd.text()
+    check(opd, "laporan-opd")

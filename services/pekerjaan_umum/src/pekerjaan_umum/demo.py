@@ -10,11 +10,13 @@ from puja_kit.demo import run_demo
 from puja_kit.events.catalog import LayananSettings
 from puja_kit.tenancy import Tenant
 from puja_kit.workflow.aduan import receive_aduan
+from puja_kit.workflow.laporan import aturan_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
+from pekerjaan_umum.inventaris.demo import seed_inventaris_dan_sewa
+from pekerjaan_umum.laporan import JENIS
 from pekerjaan_umum.models import Laporan, LaporanRiwayat
-from pekerjaan_umum.service import NOMOR_PREFIX, aturan
 from pekerjaan_umum.settings import Settings
 
 KODE = "63.08"  # Kabupaten Hulu Sungai Utara
@@ -53,10 +55,12 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
                 lat=lat,
                 lon=lon,
             )
+            aturan = await aturan_of(JENIS, session, TENANT, kategori)
             await receive_aduan(
-                session, obj, LaporanRiwayat, tenant=TENANT, aturan=aturan(TENANT), prefix=NOMOR_PREFIX
+                session, obj, LaporanRiwayat, tenant=TENANT, aturan=aturan, prefix=JENIS.prefix
             )
     print(f"pekerjaan_umum: {len(LAPORAN)} laporan di {KODE}")
+    await seed_inventaris_dan_sewa(sessionmaker)
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ from puja_kit.workflow.aduan import auto_close_hooks
 
 from pekerjaan_umum.api import router
 from pekerjaan_umum.events import CONSUMERS
+from pekerjaan_umum.inventaris import api as inventaris_api
 from pekerjaan_umum.models import Laporan, LaporanRiwayat
 from pekerjaan_umum.settings import Settings
+from pekerjaan_umum.sewa import api as sewa_api
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     return create_service_app(
         settings,
-        routers=[router],
+        routers=[router, inventaris_api.router, sewa_api.router],
         consumers=CONSUMERS,
         on_startup=[start_storage, start_closing],
         on_shutdown=[stop_closing],

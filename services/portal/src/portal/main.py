@@ -119,7 +119,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(templat.router, include_in_schema=False)
     # Fixed paths before the region's /{slug} pages; each layanan's pages under /{slug}/<layanan>.
     for module in LAYANAN_PAGES.values():
-        app.include_router(module.router, include_in_schema=False)
+        # A layanan's pages may span several modules (`routers`), each with the layanan's prefix.
+        for pages in getattr(module, "routers", (module.router,)):
+            app.include_router(pages, include_in_schema=False)
     app.include_router(umum.router, include_in_schema=False)
     install_page_handlers(app)
 

@@ -113,6 +113,21 @@ class Pengunjung:
             return True
         return False
 
+    def opd_of(self, tenant: str, layanan: str) -> str | None:
+        """The OPD this operator works for in the region's layanan (puja_kit.auth.Principal.opd_of)."""
+        if self.sesi is None or self.has("admin_daerah", tenant=tenant):
+            return None
+        found = [
+            g
+            for g in self.sesi.grants
+            if g.get("role") == "operator"
+            and g.get("tenant") == tenant
+            and g.get("layanan") in (None, layanan)
+        ]
+        if not found or any(not g.get("opd_id") for g in found):
+            return None
+        return str(found[0]["opd_id"])
+
     @property
     def warga(self) -> bool:
         return self.has("warga")

@@ -9,14 +9,29 @@ from fastapi.responses import HTMLResponse
 
 from portal.backend import Masalah
 from portal.halaman import LAYANAN_PAGES
-from portal.halaman.dasar import DaerahDep, Tautan
+from portal.halaman.dasar import DaerahDep, Tautan, api_of
+from portal.halaman.laporan import HalamanLaporan
 from portal.halaman.pusat import aktivitas_daerah
 from portal.sesi import MasukDep, PengunjungDep
 from portal.tampilan import page
 
 router = APIRouter()
-# Layanan that answer `GET /api/<layanan>/v1/{tenant}/lacak/{nomor}` with a public timeline.
+# Layanan that answer `GET /api/<layanan>/v1/{tenant}/lacak/{nomor}` with a public timeline, besides
+# the report layanan (each page module with a `HALAMAN`, `portal.halaman.laporan`).
 TRACKED = ("perizinan", "kependudukan")
+
+
+def tracked_for(nomor: str) -> list[str]:
+    """The layanan to ask for a tracking number: a report layanan whose prefix the number carries
+    first, then the others."""
+    reports = {
+        name: halaman.prefix
+        for name, module in LAYANAN_PAGES.items()
+        if isinstance(halaman := getattr(module, "HALAMAN", None), HalamanLaporan)
+    }
+    upper = nomor.upper()
+    first = [name for name, prefix in reports.items() if upper.startswith(f"{prefix}-")]
+    return first + [name for name in (*TRACKED, *reports) if name not in first]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -101,13 +116,13 @@ async def lacak(
     masalah: Masalah | None = None
     nomor = (nomor or "").strip()
     if nomor:
-        for layanan in TRACKED:
+        for layanan in tracked_for(nomor):
             if layanan not in daerah.layanan:
                 continue
             try:
                 hasil = {
                     "layanan": layanan,
-                    **await pengunjung.api.get(f"/api/{layanan}/v1/{daerah.slug}/lacak/{nomor}"),
+                    **await pengunjung.api.get(f"{api_of(layanan)(daerah)}/lacak/{nomor}"),
                 }
                 break
             except Masalah as exc:
@@ -119,13 +134,14 @@ async def lacak(
                 404,
                 {
                     "title": "Nomor tidak ditemukan",
-                    "detail": f"Tidak ada permohonan bernomor {nomor} di {daerah.nama}. Periksa kembali nomornya.",
+                    "detail": f"Tidak ada permohonan atau laporan bernomor {nomor} di {daerah.nama}. "
+                    "Periksa kembali nomornya.",
                 },
             )
     return page(
         pengunjung.request,
         "umum/lacak.html",
-        judul=f"Lacak {nomor}" if nomor else "Lacak permohonan",
+        judul=f"Lacak {nomor}" if nomor else "Lacak permohonan atau laporan",
         daerah=daerah,
         nomor=nomor,
         hasil=hasil,
