@@ -1,33 +1,268 @@
-"""Aspirasi DPRD in the portal: its pages under /{slug}/aspirasi, started by `puja new-layanan`.
-
-Grow them with the layanan: each capability of its API gets its page here and a browser test in
-tests/browser/ (see docs/platform.md, "Pages in the portal").
-"""
+"""Aspirasi DPRD in the portal: the region's DPRD (commissions, factions, members) and the agenda of its
+public hearings (reses, RDP) for anyone; aspirations on the portal's report pages (`portal.halaman.
+laporan`), disposed to a commission; the pokir made of an aspiration (the secretariat records each step,
+the sender follows them, the public sees the states); each commission's answered aspirations."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from typing import Annotated, Any
 
-from portal.halaman.dasar import Daerah, DaerahDep, Tautan, api_of
-from portal.sesi import Pengunjung, PengunjungDep
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from portal.backend import Masalah
+from portal.halaman.dasar import Daerah, DaerahDep, FormDep, Tautan, api_of, pindah, staff_of, teks
+from portal.halaman.laporan import HalamanLaporan, add_report_pages, report_links, reports_of_mine
+from portal.sesi import MasukDep, Pengunjung, PengunjungDep
 from portal.tampilan import page
 
 LAYANAN = "aspirasi"
 NAMA = "Aspirasi DPRD"
 router = APIRouter(prefix="/{slug}/aspirasi")
 
-
 _api = api_of(LAYANAN)
+petugas = staff_of(LAYANAN)
+# A pokir's steps in order; TIDAK_DITERIMA (with a reason) may end it at any open step.
+POKIR = {
+    "DIUSULKAN": "Diusulkan anggota DPRD sebagai pokir",
+    "DIVERIFIKASI_SETWAN": "Diverifikasi Sekretariat DPRD",
+    "DIVALIDASI_OPD": "Divalidasi Bappeda/OPD",
+    "DIBAHAS_TAPD": "Dibahas TAPD",
+    "MASUK_RENJA": "Masuk Renja OPD",
+}
+PESAN_POKIR = {"usul": "Usulan pokir tercatat.", "tahap": "Tahap pokir tersimpan."}
+
+
+async def komisi_daerah(daerah: Daerah, pengunjung: Pengunjung) -> list[dict[str, Any]]:
+    """Where the secretariat disposes an aspiration: the region's active commissions."""
+    items: list[dict[str, Any]] = (await pengunjung.api.get(f"{_api(daerah)}/komisi", size=100))["items"]
+    return [{"id": k["id"], "nama": k["nama"]} for k in items]
+
+
+def ekstra(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pokir line on an aspiration's page."""
+    if data.get("pokir_status"):
+        return [("Pokir", data["pokir_status_label"])]
+    return []
+
+
+def tautan_pokir(base: str, detail: dict[str, Any]) -> list[tuple[str, str]]:
+    """The link to an aspiration's pokir steps, once it is a pokir or the commission may propose it."""
+    extra = detail["ekstra"]
+    if extra.get("pokir_status"):
+        return [("Lihat tahapan pokir", f"{base}/laporan/{detail['id']}/pokir")]
+    if extra.get("boleh_pokir"):
+        return [("Usulkan sebagai pokir", f"{base}/laporan/{detail['id']}/pokir")]
+    return []
+
+
+HALAMAN = HalamanLaporan(
+    layanan=LAYANAN,
+    nama="Aspirasi",
+    judul_lapor="Sampaikan aspirasi",
+    prefix="AS",
+    istilah_kategori="Bidang aspirasi",
+    petunjuk_isi="apa yang Anda usulkan atau keluhkan, di mana, untuk siapa",
+    templat_jawaban=(
+        "Aspirasi Anda sudah kami terima dan dibahas dalam rapat kerja komisi dengan OPD terkait.",
+        "Aspirasi Anda diusulkan sebagai pokok-pokok pikiran DPRD untuk perencanaan tahun depan.",
+        "Aspirasi ini di luar kewenangan kabupaten dan kami teruskan kepada instansi yang berwenang.",
+    ),
+    tujuan_label="Komisi",
+    tujuan=komisi_daerah,
+    lokasi_wajib=False,
+    labels={
+        "disposisi": "Teruskan ke komisi",
+        "alihkan": "Bukan bidang komisi ini: alihkan",
+        "tindak_lanjut": "Catat pembahasan komisi",
+        "jawab": "Kirim jawaban komisi",
+    },
+    ekstra=ekstra,
+    tautan_laporan=tautan_pokir,
+)
+add_report_pages(router, HALAMAN)
+milik_saya = reports_of_mine(HALAMAN)
 
 
 def tautan(daerah: Daerah, pengunjung: Pengunjung) -> list[Tautan]:
     """The links this layanan puts on the region's home."""
-    return [Tautan(NAMA, f"/{daerah.slug}/{LAYANAN}", "daftar contoh")]
+    base = f"/{daerah.slug}/{LAYANAN}"
+    return [
+        Tautan("DPRD: komisi, fraksi dan anggota", f"{base}/dprd", "siapa wakil Anda"),
+        Tautan("Agenda reses dan rapat dengar pendapat", f"{base}/agenda", "jadwal terdekat"),
+        *report_links(HALAMAN, daerah, pengunjung),
+    ]
+
+
+def _terbaru(*lists: list[dict[str, Any]]) -> str | None:
+    """When the shown data last changed (ISO timestamps sort as text)."""
+    stamps = [row["updated_at"] for rows in lists for row in rows if row.get("updated_at")]
+    return max(stamps) if stamps else None
 
 
 @router.get("", response_class=HTMLResponse)
 async def beranda(daerah: DaerahDep, pengunjung: PengunjungDep) -> HTMLResponse:
-    items = (await pengunjung.api.get(f"{_api(daerah)}/contoh", size=100))["items"]
-    template = f"{LAYANAN}/beranda.html"
-    return page(pengunjung.request, template, judul=NAMA, daerah=daerah, items=items)
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/beranda.html",
+        judul=NAMA,
+        daerah=daerah,
+        tautan=tautan(daerah, pengunjung),
+    )
+
+
+@router.get("/dprd", response_class=HTMLResponse)
+async def dprd(daerah: DaerahDep, pengunjung: PengunjungDep) -> HTMLResponse:
+    """Commissions with their members, then the factions with theirs."""
+    komisi = (await pengunjung.api.get(f"{_api(daerah)}/komisi", size=100))["items"]
+    fraksi = (await pengunjung.api.get(f"{_api(daerah)}/fraksi", size=100))["items"]
+    anggota = (await pengunjung.api.get(f"{_api(daerah)}/anggota", size=100))["items"]
+    per_fraksi = {f["id"]: [a for a in anggota if a["fraksi_id"] == f["id"]] for f in fraksi}
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/dprd.html",
+        judul=f"DPRD {daerah.nama}",
+        daerah=daerah,
+        komisi=komisi,
+        fraksi=fraksi,
+        per_fraksi=per_fraksi,
+        jumlah=len(anggota),
+        diperbarui=_terbaru(komisi, fraksi, anggota),
+    )
+
+
+@router.get("/agenda", response_class=HTMLResponse)
+async def agenda(
+    daerah: DaerahDep,
+    pengunjung: PengunjungDep,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    waktu: Annotated[str, Query(pattern="^(mendatang|lalu)$")] = "mendatang",
+) -> HTMLResponse:
+    """Upcoming hearings soonest first (or past ones, latest first), a page at a time."""
+    hasil = await pengunjung.api.get(f"{_api(daerah)}/agenda", cursor=cursor, waktu=waktu, limit=20)
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/agenda.html",
+        judul="Agenda reses dan RDP",
+        daerah=daerah,
+        items=hasil["items"],
+        berikutnya=hasil["next_cursor"],
+        waktu=waktu,
+        awal=cursor is None,
+        diperbarui=_terbaru(hasil["items"]),
+    )
+
+
+@router.get("/komisi/{komisi_id}/dijawab", response_class=HTMLResponse)
+async def dijawab(
+    daerah: DaerahDep,
+    pengunjung: PengunjungDep,
+    komisi_id: str,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+) -> HTMLResponse:
+    """A commission's answered aspirations with their answers and pokir state, never who sent them."""
+    komisi = await pengunjung.api.get(f"{_api(daerah)}/komisi/{komisi_id}")
+    hasil = await pengunjung.api.get(
+        f"{_api(daerah)}/komisi/{komisi_id}/aspirasi-dijawab", cursor=cursor, limit=20
+    )
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/dijawab.html",
+        judul=f"Aspirasi yang dijawab {komisi['nama']}",
+        daerah=daerah,
+        komisi=komisi,
+        items=hasil["items"],
+        berikutnya=hasil["next_cursor"],
+        awal=cursor is None,
+    )
+
+
+async def _pokir_page(
+    daerah: Daerah,
+    pengunjung: Pengunjung,
+    laporan_id: str,
+    *,
+    pesan: str | None = None,
+    masalah: Masalah | None = None,
+) -> HTMLResponse:
+    aspirasi = await pengunjung.api.get(f"{_api(daerah)}/laporan/{laporan_id}")
+    try:
+        pokir: dict[str, Any] | None = await pengunjung.api.get(f"{_api(daerah)}/laporan/{laporan_id}/pokir")
+    except Masalah as exc:
+        if exc.status != 404:
+            raise
+        pokir = None
+    staff = petugas(pengunjung, daerah)
+    anggota: list[dict[str, Any]] = []
+    berikutnya: tuple[str, str] | None = None
+    if staff and pokir is None:
+        anggota = (await pengunjung.api.get(f"{_api(daerah)}/anggota", size=100))["items"]
+    if staff and pokir is not None and pokir["status"] in POKIR and pokir["status"] != "MASUK_RENJA":
+        steps = list(POKIR)
+        nxt = steps[steps.index(pokir["status"]) + 1]
+        berikutnya = (nxt, POKIR[nxt])
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/pokir.html",
+        status_code=masalah.status if masalah else 200,
+        judul=f"Pokir dari aspirasi {aspirasi['nomor']}",
+        daerah=daerah,
+        a=aspirasi,
+        pokir=pokir,
+        petugas=staff,
+        anggota=anggota,
+        berikutnya=berikutnya,
+        pesan=pesan,
+        masalah=masalah,
+    )
+
+
+@router.get("/laporan/{laporan_id}/pokir", response_class=HTMLResponse)
+async def pokir(
+    daerah: DaerahDep,
+    pengunjung: MasukDep,
+    laporan_id: str,
+    pesan: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    """The pokir made of an aspiration, each step with time, actor and note (its sender and staff)."""
+    return await _pokir_page(daerah, pengunjung, laporan_id, pesan=PESAN_POKIR.get(pesan or ""))
+
+
+@router.post("/laporan/{laporan_id}/pokir", response_class=HTMLResponse)
+async def usulkan_pokir(daerah: DaerahDep, pengunjung: MasukDep, laporan_id: str, form: FormDep) -> Response:
+    body = {"anggota_id": teks(form, "anggota_id"), "catatan": teks(form, "catatan") or None}
+    try:
+        await pengunjung.api.post(f"{_api(daerah)}/laporan/{laporan_id}/pokir", body)
+    except Masalah as exc:
+        return await _pokir_page(daerah, pengunjung, laporan_id, masalah=exc)
+    return pindah(f"/{daerah.slug}/{LAYANAN}/laporan/{laporan_id}/pokir?pesan=usul")
+
+
+@router.post("/laporan/{laporan_id}/pokir/tahap", response_class=HTMLResponse)
+async def tahap_pokir(daerah: DaerahDep, pengunjung: MasukDep, laporan_id: str, form: FormDep) -> Response:
+    body = {"status": teks(form, "status"), "catatan": teks(form, "catatan") or None}
+    try:
+        await pengunjung.api.post(f"{_api(daerah)}/laporan/{laporan_id}/pokir/status", body)
+    except Masalah as exc:
+        return await _pokir_page(daerah, pengunjung, laporan_id, masalah=exc)
+    return pindah(f"/{daerah.slug}/{LAYANAN}/laporan/{laporan_id}/pokir?pesan=tahap")
+
+
+@router.get("/pokir/{nomor}", response_class=HTMLResponse)
+async def pokir_publik(daerah: DaerahDep, pengunjung: PengunjungDep, nomor: str) -> HTMLResponse:
+    """A pokir's states and times for anyone with the aspiration's number: no names, no notes."""
+    try:
+        data: dict[str, Any] | None = await pengunjung.api.get(f"{_api(daerah)}/lacak/{nomor}/pokir")
+    except Masalah as exc:
+        if exc.status not in (404, 422):
+            raise
+        data = None
+    return page(
+        pengunjung.request,
+        f"{LAYANAN}/pokir_publik.html",
+        status_code=200 if data else 404,
+        judul=f"Tahapan pokir {nomor}",
+        daerah=daerah,
+        nomor=nomor,
+        pokir=data,
+    )
