@@ -54,7 +54,7 @@ async def test_citizen_signs_up_and_logs_in_by_nik_email_or_phone(akun: AkunDriv
     assert body["nik"] == "6308********0001"
     assert body["email"] == "siti@example.com"
     assert body["phone"] == "+6281234567890"
-    assert body["grants"] == [{"role": "warga", "tenant": None, "layanan": None}]
+    assert body["grants"] == [{"role": "warga", "tenant": None, "layanan": None, "opd_id": None}]
     assert akun.NIK not in created.text
 
     for username in (
@@ -419,12 +419,13 @@ async def test_deactivating_staff_ends_their_sessions(akun: AkunDriver) -> None:
         "role": "operator",
         "tenant": HSU,
         "layanan": ["perizinan"],
+        "opd_id": None,
         "aktif": True,
         "dibuat": None,
     }
     tokens = await akun.login("rina")
     assert (await akun.me(tokens["access_token"])).json()["grants"] == [
-        {"role": "operator", "tenant": HSU, "layanan": "perizinan"}
+        {"role": "operator", "tenant": HSU, "layanan": "perizinan", "opd_id": None}
     ]
 
 
@@ -448,3 +449,36 @@ def test_production_refuses_the_placeholder_secret() -> None:
         database_url="postgresql+psycopg://akun:kuat@db/akun",
     )
     assert settings.argon2_memory_cost >= 65536
+
+
+async def test_an_opd_operator_carries_its_opd_in_the_token(akun: AkunDriver) -> None:
+    await akun.announce_region(HSU, "pekerjaan_umum", "kesehatan")
+    admin = await akun.token_for("admin-hsu", Grant("admin_daerah", HSU), tenant_id=HSU)
+    pupr = "0192f000-0000-7000-8000-00000000c0de"
+    created = await akun.client.post(
+        STAFF_HSU,
+        json={
+            "username": "andi.pupr",
+            "nama": "Andi",
+            "password": akun.PASSWORD,
+            "role": "operator",
+            "layanan": ["pekerjaan_umum"],
+            "opd_id": pupr,
+        },
+        headers=akun.bearer(admin),
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["opd_id"] == pupr
+    claims = jwt.decode((await akun.login("andi.pupr"))["access_token"], options={"verify_signature": False})
+    assert claims["grants"] == [{"role": "operator", "tenant": HSU, "layanan": "pekerjaan_umum", "opd": pupr}]
+
+    # Another layanan keeps the OPD; taking the OPD away makes the operator a verifier again.
+    url = f"{STAFF_HSU}/{created.json()['id']}"
+    changed = await akun.client.patch(
+        url, json={"layanan": ["pekerjaan_umum", "kesehatan"]}, headers=akun.bearer(admin)
+    )
+    assert changed.json()["opd_id"] == pupr and changed.json()["layanan"] == ["kesehatan", "pekerjaan_umum"]
+    cleared = await akun.client.patch(url, json={"hapus_opd": True}, headers=akun.bearer(admin))
+    assert cleared.json()["opd_id"] is None
+    claims = jwt.decode((await akun.login("andi.pupr"))["access_token"], options={"verify_signature": False})
+    assert all("opd" not in g for g in claims["grants"]) and len(claims["grants"]) == 2

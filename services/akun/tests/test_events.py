@@ -15,10 +15,12 @@ from puja_kit.auth import Grant, TokenVerifier
 from puja_kit.db import transaction
 from puja_kit.errors import LayananTidakAktif, NikBelumTerverifikasi, NotFound, Unauthorized
 from puja_kit.events.catalog import (
+    AduanStatusChanged,
     NikReleased,
     NikVerified,
     PendudukDied,
     PermohonanStatusChanged,
+    PokirStatusChanged,
     SesiRevoked,
     TenantLayananDisabled,
     TenantUpdated,
@@ -471,3 +473,58 @@ async def test_the_holder_wins_back_at_the_counter_a_nik_proved_only_in_another_
     kept = await akun.me(owner_tokens["access_token"])
     assert kept.status_code == 200
     assert kept.json()["nik"] is not None
+
+
+async def test_a_reports_steps_reach_its_reporter_and_its_followers(akun: AkunDriver) -> None:
+    siti = UUID((await akun.register()).json()["id"])
+    budi = UUID((await akun.register(nik=akun.NIK_2, email="budi@example.com")).json()["id"])
+    laporan = UUID("0192f000-0000-7000-8000-0000000000bb")
+
+    def step(dari: str | None, ke: str, aksi: str, pengikut: list[UUID]) -> AduanStatusChanged:
+        return AduanStatusChanged(
+            aduan_id=laporan,
+            nomor="PU-7K3M-9Q2X",
+            dari=dari,
+            ke=ke,
+            aksi=aksi,
+            pelapor_id=siti,
+            pengikut_ids=pengikut,
+        )
+
+    # Siti reports; Budi's report of the same pothole is merged into hers, so he follows it.
+    steps = [
+        step(None, "DITERIMA", "terima", []),  # her own step
+        step("DITERIMA", "TERVERIFIKASI", "verifikasi", []),
+        step("DIDISPOSISI", "SELESAI", "jawab", [budi]),
+        step("SELESAI", "DIDISPOSISI", "buka_kembali", [budi]),  # hers: only Budi hears of it
+    ]
+    for data in steps:
+        await publish(akun.bus, "puja.pekerjaan_umum.aduan.status_changed", data, tenant=HSU)
+    await publish(
+        akun.bus,
+        "puja.aspirasi.pokir.status_changed",
+        PokirStatusChanged(
+            aspirasi_id=laporan, nomor="AS-2345-6789", dari="DIBAHAS_TAPD", ke="MASUK_RENJA", pelapor_id=siti
+        ),
+        tenant=HSU,
+    )
+
+    async def inbox_of(nik: str, count: int) -> list[dict[str, Any]]:
+        tokens = await akun.login(nik)
+        body = (
+            await akun.client.get("/api/akun/v1/notifikasi", headers=akun.bearer(tokens["access_token"]))
+        ).json()
+        assert len(body["items"]) == count
+        items: list[dict[str, Any]] = body["items"]
+        return items
+
+    hers = await akun.eventually(lambda: inbox_of(akun.NIK, 3))
+    assert [(n["layanan"], n["status"]) for n in hers] == [
+        ("aspirasi", "MASUK_RENJA"),
+        ("pekerjaan_umum", "SELESAI"),
+        ("pekerjaan_umum", "TERVERIFIKASI"),
+    ]
+    assert "Rencana Kerja" in hers[0]["pesan"] and "buka kembali" in hers[1]["pesan"]
+    his = await akun.eventually(lambda: inbox_of(akun.NIK_2, 2))
+    assert [n["status"] for n in his] == ["DIDISPOSISI", "SELESAI"]
+    assert {n["nomor"] for n in his} == {"PU-7K3M-9Q2X"}

@@ -6,7 +6,7 @@ import akun
 from akun.api import router
 from akun.events import nik_released_consumer, nik_verified_consumer, penduduk_died_consumer
 from akun.keys import AkunTokenVerifier
-from akun.notifikasi import status_changed_consumers
+from akun.notifikasi import aduan_consumers, status_changed_consumers
 from akun.service import Runtime
 from akun.settings import Settings
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             nik_verified_consumer(runtime),
             nik_released_consumer(runtime),
             *status_changed_consumers(),
+            *aduan_consumers(),
         ],
         on_startup=[start_akun],
     )

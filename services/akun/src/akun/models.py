@@ -51,6 +51,8 @@ class HakAkses(IdModel, Base, table=True):
     role: str = Field(max_length=20)
     tenant: str | None = Field(default=None, max_length=13)
     layanan: str | None = Field(default=None, max_length=60)
+    # An operator working for one OPD of the region (puja_kit.auth.Grant.opd).
+    opd_id: UUID | None = None
 
 
 class Sesi(TimestampedModel, Base, table=True):

@@ -112,6 +112,7 @@ class GrantRead(BaseModel):
     role: str
     tenant: str | None
     layanan: str | None
+    opd_id: UUID | None = None
 
 
 class AkunRead(BaseModel):
@@ -138,6 +139,10 @@ class StaffCreate(BaseModel):
     password: SandiBaru
     role: StaffRole
     layanan: list[NamaLayanan] = Field(default_factory=list, max_length=30, description="Untuk operator")
+    opd_id: UUID | None = Field(
+        default=None,
+        description="Operator OPD: hanya laporan yang didisposisikan ke OPD daerah ini, tanpa pelapor yang minta dirahasiakan",
+    )
 
     @field_validator("username")
     @classmethod
@@ -151,6 +156,8 @@ class StaffUpdate(BaseModel):
     nama: NamaAkun | None = None
     aktif: bool | None = None
     layanan: list[NamaLayanan] | None = Field(default=None, max_length=30, description="Untuk operator")
+    opd_id: UUID | None = Field(default=None, description="Operator OPD; kosongkan dengan hapus_opd")
+    hapus_opd: bool = Field(default=False, description="Jadikan operator verifikator (bukan operator OPD)")
 
 
 class StaffRead(BaseModel):
@@ -160,6 +167,7 @@ class StaffRead(BaseModel):
     role: StaffRole
     tenant: str | None
     layanan: list[str]
+    opd_id: UUID | None
     aktif: bool
     dibuat: datetime
 

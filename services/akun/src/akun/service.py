@@ -107,7 +107,7 @@ def token_hash(token: str) -> str:
 
 
 def _grant_read(row: HakAkses) -> GrantRead:
-    return GrantRead(role=row.role, tenant=row.tenant, layanan=row.layanan)
+    return GrantRead(role=row.role, tenant=row.tenant, layanan=row.layanan, opd_id=row.opd_id)
 
 
 def _nik_of(runtime: Runtime, akun: Akun) -> str | None:
@@ -174,7 +174,11 @@ async def create_account(
     )
     session.add(akun)
     for grant in grants:
-        session.add(HakAkses(akun_id=akun.id, role=grant.role, tenant=grant.tenant, layanan=grant.layanan))
+        session.add(
+            HakAkses(
+                akun_id=akun.id, role=grant.role, tenant=grant.tenant, layanan=grant.layanan, opd_id=grant.opd
+            )
+        )
     try:
         await session.flush()
     except IntegrityError:
@@ -251,7 +255,7 @@ async def _issue(session: AsyncSession, runtime: Runtime, akun: Akun, sesi: Sesi
         "sid": str(sesi.id),
         "typ": "access",
         "name": akun.nama,
-        "grants": [{"role": g.role, "tenant": g.tenant, "layanan": g.layanan} for g in grants],
+        "grants": [_grant_claim(g) for g in grants],
         "iat": int(now.timestamp()),
         "exp": int(access_expires.timestamp()),
     }
@@ -462,6 +466,13 @@ async def _check_layanan(tenants: TenantCache, slug: str, role: StaffRole, layan
     return chosen
 
 
+def _grant_claim(grant: HakAkses) -> dict[str, Any]:
+    claim: dict[str, Any] = {"role": grant.role, "tenant": grant.tenant, "layanan": grant.layanan}
+    if grant.opd_id is not None:
+        claim["opd"] = str(grant.opd_id)
+    return claim
+
+
 def _staff_read(akun: Akun, grants: Sequence[HakAkses]) -> StaffRead:
     role: StaffRole = "admin_daerah" if any(g.role == "admin_daerah" for g in grants) else "operator"
     return StaffRead(
@@ -471,6 +482,7 @@ def _staff_read(akun: Akun, grants: Sequence[HakAkses]) -> StaffRead:
         role=role,
         tenant=akun.tenant_id,
         layanan=sorted(g.layanan for g in grants if g.role == "operator" and g.layanan),
+        opd_id=next((g.opd_id for g in grants if g.role == "operator" and g.opd_id), None),
         aktif=akun.aktif,
         dibuat=akun.created_at,
     )
@@ -492,7 +504,7 @@ async def create_staff(
     if data.role == "admin_daerah":
         grants = [Grant("admin_daerah", region.kode)]
     else:
-        grants = [Grant("operator", region.kode, name) for name in layanan]
+        grants = [Grant("operator", region.kode, name, opd=data.opd_id) for name in layanan]
     akun = await create_account(
         session,
         runtime,
@@ -553,10 +565,20 @@ async def update_staff(
         )
     if data.nama is not None:
         akun.nama = data.nama
-    if layanan is not None and role == "operator":
+    opd_id = next((g.opd_id for g in grants if g.role == "operator" and g.opd_id), None)
+    if data.opd_id is not None or data.hapus_opd:
+        opd_id = None if data.hapus_opd else data.opd_id
+    if role == "operator" and (layanan is not None or opd_id != _staff_read(akun, grants).opd_id):
+        names = (
+            layanan
+            if layanan is not None
+            else [g.layanan for g in grants if g.role == "operator" and g.layanan]
+        )
         await grant_repo.remove(akun.id, role="operator")
-        for name in layanan:
-            grant_repo.add(HakAkses(akun_id=akun.id, role="operator", tenant=region.kode, layanan=name))
+        for name in names:
+            grant_repo.add(
+                HakAkses(akun_id=akun.id, role="operator", tenant=region.kode, layanan=name, opd_id=opd_id)
+            )
     if data.aktif is not None and data.aktif != akun.aktif:
         akun.aktif = data.aktif
         if not data.aktif:

@@ -245,6 +245,7 @@ async def _staf_page(
         hasil=hasil,
         halaman=halaman,
         layanan=[s for s in daerah.detail.get("pengaturan_layanan", []) if s["aktif"]],
+        opd={o["id"]: o["nama"] for o in daerah.detail.get("opd", [])},
         pesan=pesan,
         isian=isian or {"layanan": []},
         masalah=masalah,
@@ -270,7 +271,7 @@ async def tambah_staf(daerah: AdminDep, pengunjung: MasukDep, form: FormDep) -> 
     chosen = [raw] if isinstance(raw, str) else [str(v) for v in raw]
     role = teks(form, "role") or "operator"
     isian: dict[str, Any] = {
-        **{k: teks(form, k) for k in ("username", "nama", "idempotency_key")},
+        **{k: teks(form, k) for k in ("username", "nama", "idempotency_key", "opd_id")},
         "role": role,
         "layanan": chosen,
     }
@@ -281,6 +282,9 @@ async def tambah_staf(daerah: AdminDep, pengunjung: MasukDep, form: FormDep) -> 
         "role": role,
         "layanan": chosen if role == "operator" else [],
     }
+    # An OPD's operator sees only the reports disposed to that OPD (the report layanan).
+    if role == "operator" and isian["opd_id"]:
+        body["opd_id"] = isian["opd_id"]
     try:
         await pengunjung.api.post(
             f"/api/akun/v1/{daerah.slug}/staff", body, idempotency_key=isian["idempotency_key"] or None
