@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kependudukan.models import Penduduk
-from kependudukan.repository import PendudukRepository, PermohonanRepository
+import pytest
+from kependudukan.repository import PermohonanRepository
+from puja_kit.baca import Query, ReadPool
 from puja_kit.db import transaction
 from puja_kit.repository import CursorParams, RepositoryBase, encode_cursor
+from puja_kit.rls import TENANT_SETTING
 from puja_kit.testing.layanan import LayananDriver
 from sqlalchemy import NullPool, text
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.sql import Select
-from sqlmodel import col
 
 from .factories import AYAH, IBU, KAKEK, TETANGGA
 from .test_api import request_with_scans
@@ -55,9 +55,13 @@ def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return [plan, *(n for child in plan.get("Plans", []) for n in _nodes(child))]
 
 
-async def test_staff_search_and_list_plans_use_the_indexes_at_50k_residents(layanan: LayananDriver) -> None:
-    """No Seq Scan and no Sort over a scan: the first page, a deep page, a name search and a NIK lookup
-    read in index order under the closed row-level security policy (50,000 rows over two regions)."""
+async def test_staff_search_and_list_plans_use_the_indexes_at_50k_residents(
+    layanan: LayananDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statements `GET /penduduk` sends on the read path (puja_kit.baca, one statement a page) read
+    in index order under the closed row-level security policy (50,000 rows over two regions): no Seq
+    Scan, and no Sort of the region's rows, for the first page, a deep page, a name search, a rare name
+    and a NIK lookup."""
     x = layanan.x.kode
     sm = layanan.svc.sessionmaker
     async with transaction(sm, all_regions=True) as session:
@@ -78,55 +82,64 @@ async def test_staff_search_and_list_plans_use_the_indexes_at_50k_residents(laya
         await connection.execute(text("VACUUM (ANALYZE) penduduk"))
     await vacuum.dispose()
 
-    async def plan(stmt: Select[Any]) -> list[dict[str, Any]]:
-        async with transaction(sm, tenant=x) as session:
-            connection = await session.connection()
-            compiled = stmt.compile(dialect=connection.dialect)
-            driver = (await connection.get_raw_connection()).driver_connection
-            async with driver.cursor() as cursor:  # the statement as the route sends it, with its binds
-                await cursor.execute(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
-                row = await cursor.fetchone()
+    # The route's own statement and values, as it hands them to the read pool.
+    read_pool: ReadPool = layanan.svc.app.state.read_pool
+    sent: list[tuple[str, Query, dict[str, Any]]] = []
+    fetch = read_pool.fetch
+
+    async def recording_fetch(tenant: str, query: Query, values: Any) -> list[dict[str, Any]]:
+        sent.append((tenant, query, dict(values)))
+        return await fetch(tenant, query, values)
+
+    monkeypatch.setattr(read_pool, "fetch", recording_fetch)
+
+    async def route_statement(params: dict[str, str]) -> tuple[str, Query, dict[str, Any]]:
+        sent.clear()
+        page = await layanan.client.get(layanan.url("/penduduk"), params=params, headers=layanan.operator_x)
+        assert page.status_code == 200, page.text
+        assert len(sent) == 1, sent  # one statement a page
+        return sent[0]
+
+    async def plan(tenant: str, query: Query, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """EXPLAIN of the statement as the read pool runs it: read-only, scoped to the region."""
+        async with read_pool.pool.connection() as conn:
+            await conn.execute("BEGIN READ ONLY")
+            await conn.execute("SELECT set_config(%s, %s, true)", (TENANT_SETTING, tenant))
+            cursor = await conn.execute(f"EXPLAIN (FORMAT JSON) {query.sql}", query.params(values))
+            row = await cursor.fetchone()
+            await conn.execute("COMMIT")
+        assert row is not None
         found = json.loads(row[0]) if isinstance(row[0], str) else row[0]
         return _nodes(found[0]["Plan"])
 
-    async with sm() as session:
-        repo = PendudukRepository(session, x)
-        first = RepositoryBase.page_statement(
-            repo.search(q=None, kode_wilayah=None, status=None), CursorParams()
-        )
-        deep = RepositoryBase.page_statement(
-            repo.search(q=None, kode_wilayah=None, status=None),
-            CursorParams(cursor=encode_cursor(["Rina 8", "0"])),
-        )
-        # What search_page runs first for a fragment: the keys only, checked on the name index.
-        name = RepositoryBase.page_statement(
-            repo.search(q="siti", kode_wilayah=None, status=None), CursorParams()
-        ).with_only_columns(col(Penduduk.nama), col(Penduduk.nik))
+    cases: list[tuple[str, dict[str, str], str]] = [
+        ("halaman pertama", {}, "ix_penduduk_nama"),
+        ("halaman dalam", {"cursor": encode_cursor(["Rina 8", "0"])}, "ix_penduduk_nama"),
+        # A fragment goes keys first: the page's (nama, nik) checked on the name index alone.
+        ("cari nama", {"q": "siti"}, "ix_penduduk_nama"),
+        ("cari NIK", {"q": "0000000000012345"}, "uq_penduduk_tenant_id_nik"),
         # A name nobody in the region has: the trigram index answers, not a walk through every name.
-        rare = RepositoryBase.page_statement(
-            repo.search(q="Zulkifli", kode_wilayah=None, status=None), CursorParams()
-        )
-        nik = RepositoryBase.page_statement(
-            repo.search(q="0000000000012345", kode_wilayah=None, status=None), CursorParams()
-        )
-
-    for label, stmt, index in [
-        ("halaman pertama", first, "ix_penduduk_nama"),
-        ("halaman dalam", deep, "ix_penduduk_nama"),
-        ("cari nama", name, "ix_penduduk_nama"),
-        ("cari NIK", nik, "uq_penduduk_tenant_id_nik"),
-        ("cari nama langka", rare, "ix_penduduk_nama_trgm"),
-    ]:
-        nodes = await plan(stmt)
+        ("cari nama langka", {"q": "Zulkifli"}, "ix_penduduk_nama_trgm"),
+    ]
+    for label, params, index in cases:
+        tenant, query, values = await route_statement(params)
+        assert tenant == x and values["tenant"] == x
+        nodes = await plan(tenant, query, values)
         kinds = [n["Node Type"] for n in nodes]
         assert "Seq Scan" not in kinds, (label, kinds)
-        # Sorting what a key or trigram lookup found (a NIK is unique; a rare name, a few rows) costs
-        # nothing; a page of the list or of a common name reads in index order with no sort at all.
-        if label not in ("cari NIK", "cari nama langka"):
-            assert "Sort" not in kinds and "Bitmap Heap Scan" not in kinds, (label, kinds)
+        assert index in [n.get("Index Name") for n in nodes], (label, nodes)
+        if label in ("cari NIK", "cari nama langka"):
+            # Sorting what a key or trigram lookup found (a NIK is unique; a rare name, a few rows)
+            # costs nothing.
+            continue
+        # A page of the list or of a common name reads in index order: any sort is of the page's
+        # own rows (under its LIMIT), never of the region's.
+        for node in nodes:
+            if node["Node Type"] == "Sort":
+                assert "Limit" in [n["Node Type"] for n in _nodes(node)[1:]], (label, kinds)
+        assert "Bitmap Heap Scan" not in kinds, (label, kinds)
         if label == "cari nama":
             assert "Index Only Scan" in kinds, (label, kinds)
-        assert index in [n.get("Index Name") for n in nodes], (label, nodes)
         if label == "halaman dalam":
             # The cursor bounds the index scan itself, so a deep page reads only its own rows.
             scan = next(n for n in nodes if n.get("Index Name") == index)

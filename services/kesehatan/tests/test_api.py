@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
+from typing import Any
 
+import pytest
 from puja_kit.db import new_id
 from puja_kit.events.catalog import LayananSettings, TenantLayananDisabled, TenantLayananEnabled
 from puja_kit.testing.layanan import LayananDriver, StartLayanan, Warga
 from puja_kit.testing.tokens import grant
+from sqlalchemy import event
 
 from .factories import (
     act,
@@ -522,6 +526,113 @@ async def test_anyone_sees_how_far_the_queue_is_without_personal_data(layanan: L
     assert (after["menunggu"], after["dilayani"], after["sisa_kuota"]) == (0, 1, kuota - 2)
     for person in people:
         assert person.nik not in response.text and person.nama not in response.text
+
+
+DIRECTORY_TABLES = re.compile(r"\b(fasilitas|poli|jadwal_praktik|antrian)\b")
+
+
+async def test_the_directory_page_carries_each_poli_its_schedule_and_todays_queue(
+    layanan: LayananDriver,
+) -> None:
+    """What the portal's directory used to gather call by call (the list, each profile, each poli's
+    summary) comes in one answer, with the same values."""
+    busy = await make_fasilitas(layanan, nama="Puskesmas Amuntai Tengah")
+    umum = await make_open_poli(layanan, fasilitas=busy, kuota=5)
+    gigi = await make_poli(layanan, busy["id"], nama="Poli Gigi")
+    await make_jadwal(layanan, gigi["id"], hari=(today(layanan).weekday() + 1) % 7, tenaga="drg. Rahmah")
+    await make_poli(layanan, busy["id"], nama="Poli KIA")  # no schedule yet
+    await make_fasilitas(layanan, nama="Puskesmas Babirik")  # no poli yet
+    people = [make_warga(layanan, name) for name in ("Siti Aminah", "Budi Santoso", "Rahmah Aulia")]
+    bookings = [await make_booking(layanan, person, umum["id"]) for person in people]
+    await make_booking(layanan, people[0], umum["id"], in_days(layanan, 1))  # another day: not counted
+    await act(layanan, bookings[0]["id"], "panggil")
+    await act(layanan, bookings[0]["id"], "layani")
+    await act(layanan, bookings[1]["id"], "panggil")
+    await layanan.client.post(layanan.url(f"/antrian/{bookings[2]['id']}/batal"), headers=people[2].headers)
+
+    response = await layanan.client.get(layanan.url("/direktori"))  # no token
+    assert response.status_code == 200, response.text
+    body = response.json()
+    listing = (await layanan.client.get(layanan.url("/fasilitas"))).json()
+    assert (body["total"], body["page"], body["size"]) == (listing["total"], listing["page"], listing["size"])
+    assert [f["nama"] for f in body["items"]] == ["Puskesmas Amuntai Tengah", "Puskesmas Babirik"]
+    for item, listed in zip(body["items"], listing["items"], strict=True):
+        detail = (await layanan.client.get(layanan.url(f"/fasilitas/{item['id']}"))).json()
+        poli = item["poli"]
+        assert {k: v for k, v in item.items() if k != "poli"} == listed
+        assert [{k: v for k, v in p.items() if k != "antrian_hari_ini"} for p in poli] == detail["poli"]
+        for p in poli:
+            summary = (await layanan.client.get(layanan.url(f"/poli/{p['id']}/antrian/ringkas"))).json()
+            assert p["antrian_hari_ini"] == summary
+    first = body["items"][0]
+    assert [p["nama"] for p in first["poli"]] == ["Poli Gigi", "Poli KIA", umum["nama"]]
+    queue = first["poli"][2]["antrian_hari_ini"]
+    assert queue["sedang_dipanggil"] == bookings[1]["nomor_antrian"]
+    assert (queue["menunggu"], queue["dilayani"], queue["kuota"], queue["sisa_kuota"]) == (0, 1, 5, 3)
+    assert first["poli"][0]["antrian_hari_ini"]["kuota"] == 0  # no practice today
+    assert body["items"][1]["poli"] == []
+    for person in people:
+        assert person.nik not in response.text and person.nama not in response.text
+
+    filtered = (await layanan.client.get(layanan.url("/direktori"), params={"q": "babirik"})).json()
+    assert [f["nama"] for f in filtered["items"]] == ["Puskesmas Babirik"]
+    past_the_end = (await layanan.client.get(layanan.url("/direktori"), params={"page": 9})).json()
+    assert (past_the_end["items"], past_the_end["total"]) == ([], 2)
+
+
+async def test_the_directory_page_costs_the_same_statements_for_one_facility_or_ten(
+    layanan: LayananDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No statement per facility or per poli: the page of ten facilities with three poli each (with
+    schedules and bookings) is read with as many statements as the page of one."""
+    app = layanan.svc.app
+    statements: list[str] = []
+
+    def record(sql: str) -> None:
+        # The app's background work (the outbox relay, consumers) runs beside the request: only
+        # statements on the directory's tables count.
+        if DIRECTORY_TABLES.search(sql):
+            statements.append(sql)
+
+    def on_execute(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+        record(sql)  # a statement on the ORM engine
+
+    read_pool = app.state.read_pool
+    fetch = read_pool.fetch
+
+    async def counted_fetch(tenant: str, query: Any, values: Any) -> Any:
+        record(query.sql)  # a statement on the read path (its BEGIN/SET/COMMIT ride along)
+        return await fetch(tenant, query, values)
+
+    monkeypatch.setattr(read_pool, "fetch", counted_fetch)
+
+    async def statements_for_page(kode_wilayah: str) -> list[str]:
+        statements.clear()
+        sync_engine = app.state.engine.sync_engine
+        event.listen(sync_engine, "before_cursor_execute", on_execute)
+        try:
+            response = await layanan.client.get(
+                layanan.url("/direktori"), params={"kode_wilayah": kode_wilayah, "size": 10}
+            )
+        finally:
+            event.remove(sync_engine, "before_cursor_execute", on_execute)
+        assert response.status_code == 200, response.text
+        return list(statements)
+
+    siti = make_warga(layanan)
+    for kode, count in (("63.08.02", 1), ("63.08.05", 10)):
+        for _ in range(count):
+            fasilitas = await make_fasilitas(layanan, kode_wilayah=kode)
+            for _ in range(3):
+                poli = await make_open_poli(layanan, fasilitas=fasilitas)
+                await make_booking(layanan, siti, poli["id"])
+    one = await statements_for_page("63.08.02")
+    ten = await statements_for_page("63.08.05")
+    page = (await layanan.client.get(layanan.url("/direktori"), params={"kode_wilayah": "63.08.05"})).json()
+    assert len(page["items"]) == 10 and all(len(f["poli"]) == 3 for f in page["items"])
+    polis = [p for f in page["items"] for p in f["poli"]]
+    assert all(len(p["jadwal"]) == 7 and p["antrian_hari_ini"]["menunggu"] == 1 for p in polis)
+    assert len(one) == len(ten) == 2, (one, ten)
 
 
 async def test_an_idempotency_key_returns_the_first_booking(layanan: LayananDriver) -> None:

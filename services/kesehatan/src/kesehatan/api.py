@@ -21,6 +21,7 @@ from kesehatan.schemas import (
     Cari,
     FasilitasCreate,
     FasilitasDetail,
+    FasilitasDirektori,
     FasilitasRead,
     FasilitasUpdate,
     JadwalCreate,
@@ -56,6 +57,38 @@ async def list_fasilitas(
     """Direktori fasilitas kesehatan daerah (publik), terdekat dulu bila lat/lon diisi."""
     # The read path (puja_kit.baca): the page as Page[FasilitasRead] writes it, not validated again.
     listing = await fasilitas.list_fasilitas(
+        reader,
+        page=page,
+        jenis=jenis,
+        igd=igd,
+        kode_wilayah=kode_wilayah,
+        q=q,
+        aktif=aktif,
+        lat=lat,
+        lon=lon,
+    )
+    return json_response(listing)
+
+
+@router.get("/{tenant}/direktori", response_model=Page[FasilitasDirektori])
+async def direktori(
+    reader: ReaderDep,
+    principal: Publik,
+    page: PageDep,
+    jenis: JenisFasilitas | None = None,
+    igd: Annotated[bool | None, Query(description="true: hanya yang melayani gawat darurat")] = None,
+    kode_wilayah: Annotated[
+        KodeWilayah | None, Query(description="Kecamatan atau desa (awalan kode)")
+    ] = None,
+    q: Annotated[Cari | None, Query(description="Cari nama atau alamat")] = None,
+    aktif: Annotated[bool | None, Query(description="Bawaan: hanya yang aktif")] = True,
+    lat: Annotated[float | None, Query(ge=-90, le=90, description="Lintang Anda (urut terdekat)")] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, description="Bujur Anda (urut terdekat)")] = None,
+) -> Response:
+    """Satu halaman direktori fasilitas (saringan dan urutan seperti /fasilitas) beserta poli, jadwal
+    praktik dan ringkasan antrian hari ini tiap poli (publik)."""
+    # The read path, as /fasilitas: two statements whatever the page holds.
+    listing = await fasilitas.direktori(
         reader,
         page=page,
         jenis=jenis,

@@ -7,14 +7,16 @@ from uuid import UUID
 
 from puja_kit.baca import Query, compile_query
 from puja_kit.repository import LIKE_ESCAPE, RepositoryBase
-from sqlalchemy import ColumnElement, Float, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, Float, Integer, and_, any_, bindparam, func, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, insert
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import col
 
 from kesehatan.models import (
     DIBATALKAN,
+    DILAYANI,
+    DIPANGGIL,
     STATUS_AKTIF,
     TERDAFTAR,
     Antrian,
@@ -118,6 +120,75 @@ def fasilitas_count_query(*, jenis: bool, igd: bool, kode_wilayah: bool, q: bool
     return compile_query(
         _directory_filters(stmt, jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif)
     )
+
+
+@cache
+def direktori_poli_query() -> Query:
+    """The poli of a directory page's facilities, for the read path, in one statement: one row per
+    schedule (a poli without one: one row with the schedule's columns NULL), each with its poli's
+    queue of the day counted (`menunggu`, `dilayani`, `terpakai` (all but cancelled), the number last
+    called and the queue's last change; NULL without a booking that day). Bound: `tenant`, `ids` (the
+    facilities' ids, a list), `tanggal`. Ordered as the facility profile orders them: poli by name,
+    schedules by day and start."""
+    day = (
+        select(
+            col(Antrian.poli_id).label("poli_id"),
+            func.count().filter(col(Antrian.status) == TERDAFTAR).label("menunggu"),
+            func.count().filter(col(Antrian.status) == DILAYANI).label("dilayani"),
+            func.count().filter(col(Antrian.status) != DIBATALKAN).label("terpakai"),
+            type_coerce(
+                func.array_agg(
+                    aggregate_order_by(col(Antrian.nomor), col(Antrian.updated_at).desc(), col(Antrian.nomor))
+                ).filter(col(Antrian.status) == DIPANGGIL),
+                ARRAY(Integer),
+            )[1].label("dipanggil"),
+            func.max(col(Antrian.updated_at)).label("antrian_diperbarui"),
+        )
+        .where(
+            col(Antrian.tenant_id) == bindparam("tenant"),
+            col(Antrian.fasilitas_id) == any_(bindparam("ids")),
+            col(Antrian.tanggal) == bindparam("tanggal"),
+        )
+        .group_by(col(Antrian.poli_id))
+        .subquery("hari")
+    )
+    stmt = (
+        select(
+            col(Poli.id),
+            col(Poli.fasilitas_id),
+            col(Poli.nama),
+            col(Poli.kode),
+            col(JadwalPraktik.id).label("jadwal_id"),
+            col(JadwalPraktik.hari),
+            col(JadwalPraktik.jam_mulai),
+            col(JadwalPraktik.jam_selesai),
+            col(JadwalPraktik.tenaga),
+            col(JadwalPraktik.kuota),
+            day.c.menunggu,
+            day.c.dilayani,
+            day.c.terpakai,
+            day.c.dipanggil,
+            day.c.antrian_diperbarui,
+        )
+        .select_from(Poli)
+        .outerjoin(
+            JadwalPraktik,
+            and_(
+                col(JadwalPraktik.poli_id) == col(Poli.id),
+                col(JadwalPraktik.tenant_id) == col(Poli.tenant_id),
+            ),
+        )
+        .outerjoin(day, day.c.poli_id == col(Poli.id))
+        .where(col(Poli.tenant_id) == bindparam("tenant"), col(Poli.fasilitas_id) == any_(bindparam("ids")))
+        .order_by(
+            col(Poli.nama),
+            col(Poli.id),
+            col(JadwalPraktik.hari),
+            col(JadwalPraktik.jam_mulai),
+            col(JadwalPraktik.id),
+        )
+    )
+    return compile_query(stmt)
 
 
 class PoliRepository(RepositoryBase[Poli]):

@@ -150,6 +150,16 @@ class AntrianRingkas(BaseModel):
     diperbarui: datetime | None
 
 
+class PoliDirektori(PoliRead):
+    antrian_hari_ini: AntrianRingkas = Field(description="Ringkasan antrian poli hari ini")
+
+
+class FasilitasDirektori(FasilitasRead):
+    """A facility in the directory's page with its poli, their schedules and today's queues."""
+
+    poli: list[PoliDirektori]
+
+
 class AntrianRead(BaseModel):
     id: UUID
     fasilitas_id: UUID

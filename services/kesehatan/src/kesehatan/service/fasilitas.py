@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from puja_kit.errors import Conflict, InvalidInput
 from puja_kit.repository import PageParams, contains_pattern, prefix_pattern
 from puja_kit.rls import set_tenant
 from puja_kit.tenancy import Tenant
+from puja_kit.workflow.sla import today_in
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kesehatan.models import Fasilitas, JadwalPraktik, Poli
@@ -23,6 +25,7 @@ from kesehatan.repository import (
     FasilitasRepository,
     JadwalRepository,
     PoliRepository,
+    direktori_poli_query,
     fasilitas_count_query,
     fasilitas_page_query,
 )
@@ -157,6 +160,82 @@ async def list_fasilitas(
             jarak = round(haversine_km(near[0], near[1], row["latitude"], row["longitude"]), 2)
         row["jarak_km"] = jarak
     return {"items": rows, "total": total, "page": page.page, "size": page.size}
+
+
+async def direktori(
+    reader: Reader,
+    *,
+    page: PageParams,
+    jenis: str | None,
+    igd: bool | None,
+    kode_wilayah: str | None,
+    q: str | None,
+    aktif: bool | None,
+    lat: float | None,
+    lon: float | None,
+) -> dict[str, Any]:
+    """The directory's page as Page[FasilitasDirektori] would write it, read on the read path: the
+    list's page, then every poli of its facilities with their schedules and today's queue, in one
+    statement however many facilities and poli the page holds (two reads in all)."""
+    listing = await list_fasilitas(
+        reader, page=page, jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, lat=lat, lon=lon
+    )
+    facilities: list[dict[str, Any]] = listing["items"]
+    for row in facilities:
+        row["poli"] = []
+    if not facilities:
+        return listing
+    by_id = {row["id"]: row for row in facilities}
+    day = today_in(reader.tenant.zona_waktu)
+    rows = await reader.all(direktori_poli_query(), ids=list(by_id), tanggal=day)
+    poli: dict[UUID, dict[str, Any]] = {}
+    for row in rows:
+        item = poli.get(row["id"])
+        if item is None:
+            item = poli[row["id"]] = {
+                "id": row["id"],
+                "fasilitas_id": row["fasilitas_id"],
+                "nama": row["nama"],
+                "kode": row["kode"],
+                "jadwal": [],
+                "antrian_hari_ini": _ringkas_hari(row, by_id[row["fasilitas_id"]], day),
+            }
+            by_id[row["fasilitas_id"]]["poli"].append(item)
+        if row["jadwal_id"] is None:
+            continue
+        item["jadwal"].append(
+            {
+                "id": row["jadwal_id"],
+                "poli_id": row["id"],
+                "hari": row["hari"],
+                "nama_hari": NAMA_HARI[row["hari"]],
+                "jam_mulai": row["jam_mulai"],
+                "jam_selesai": row["jam_selesai"],
+                "tenaga": row["tenaga"],
+                "kuota": row["kuota"],
+            }
+        )
+        if row["hari"] == day.weekday():
+            ringkas = item["antrian_hari_ini"]
+            ringkas["kuota"] += row["kuota"]
+            ringkas["sisa_kuota"] = max(ringkas["kuota"] - (row["terpakai"] or 0), 0)
+    return listing
+
+
+def _ringkas_hari(row: dict[str, Any], fasilitas: dict[str, Any], day: date) -> dict[str, Any]:
+    """A poli's queue of the day as AntrianRingkas writes it (the kuota is added schedule by schedule)."""
+    return {
+        "poli_id": row["id"],
+        "poli_nama": row["nama"],
+        "fasilitas_nama": fasilitas["nama"],
+        "tanggal": day,
+        "sedang_dipanggil": f"{row['kode']}-{row['dipanggil']:03d}" if row["dipanggil"] is not None else None,
+        "menunggu": row["menunggu"] or 0,
+        "dilayani": row["dilayani"] or 0,
+        "kuota": 0,
+        "sisa_kuota": 0,
+        "diperbarui": row["antrian_diperbarui"],
+    }
 
 
 async def fasilitas_detail(session: AsyncSession, *, tenant: Tenant, fasilitas_id: UUID) -> FasilitasDetail:

@@ -165,30 +165,35 @@ async def _ringkas(pengunjung: Pengunjung, daerah: Daerah, poli_id: str) -> dict
     return result
 
 
-async def _fasilitas_lengkap(pengunjung: Pengunjung, daerah: Daerah, fasilitas_id: str) -> dict[str, Any]:
-    """A facility with its poli, each with its week in short and today's queue."""
-    detail: dict[str, Any] = await pengunjung.api.get(f"{_api(daerah)}/fasilitas/{fasilitas_id}")
-    today = hari_ini(daerah)
-    summaries = await asyncio.gather(*(_ringkas(pengunjung, daerah, p["id"]) for p in detail["poli"]))
-    for poli, summary in zip(detail["poli"], summaries, strict=True):
+def _lengkapi(fasilitas: dict[str, Any], summaries: list[dict[str, Any] | None], today: date) -> None:
+    """Each poli of a facility with its week in short and today's queue (`summaries`, in poli order)."""
+    for poli, summary in zip(fasilitas["poli"], summaries, strict=True):
         poli["ringkas_jadwal"] = ringkas_jadwal(poli["jadwal"])
         poli["per_tenaga"] = jadwal_per_tenaga(poli["jadwal"])
         poli["hari_ini"] = summary
         poli["praktik_hari_ini"] = any(int(j["hari"]) == today.weekday() for j in poli["jadwal"])
         poli["tanggal"] = pilihan_tanggal(poli, today)
         poli["kunci"] = kunci_baru()
+
+
+async def _fasilitas_lengkap(pengunjung: Pengunjung, daerah: Daerah, fasilitas_id: str) -> dict[str, Any]:
+    """A facility with its poli, each with its week in short and today's queue."""
+    detail: dict[str, Any] = await pengunjung.api.get(f"{_api(daerah)}/fasilitas/{fasilitas_id}")
+    summaries = await asyncio.gather(*(_ringkas(pengunjung, daerah, p["id"]) for p in detail["poli"]))
+    _lengkapi(detail, list(summaries), hari_ini(daerah))
     return detail
 
 
 async def _direktori(
     pengunjung: Pengunjung, daerah: Daerah, *, q: str | None, jenis: str | None, halaman: int, size: int
 ) -> dict[str, Any]:
+    """A page of facilities with their poli, schedules and today's queues: one call to the service."""
     listing: dict[str, Any] = await pengunjung.api.get(
-        f"{_api(daerah)}/fasilitas", q=q, jenis=jenis, page=halaman, size=size
+        f"{_api(daerah)}/direktori", q=q, jenis=jenis, page=halaman, size=size
     )
-    listing["items"] = await asyncio.gather(
-        *(_fasilitas_lengkap(pengunjung, daerah, f["id"]) for f in listing["items"])
-    )
+    today = hari_ini(daerah)
+    for item in listing["items"]:
+        _lengkapi(item, [p.pop("antrian_hari_ini", None) for p in item["poli"]], today)
     listing["berikutnya"] = halaman * size < int(listing["total"])
     return listing
 
