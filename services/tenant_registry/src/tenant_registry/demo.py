@@ -18,15 +18,27 @@ OPD = {
     "kesehatan": ("Dinas Kesehatan", "Dinkes"),
     "kependudukan": ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),
     "pekerjaan_umum": ("Dinas Pekerjaan Umum dan Penataan Ruang", "PUPR"),
+    "aspirasi": ("Sekretariat Dewan Perwakilan Rakyat Daerah", "Setwan"),
+    "trantibumlinmas": ("Satuan Polisi Pamong Praja", "Satpol PP"),
 }
 # OPDs of the region that no layanan is set to, but that reports are disposed and re-routed to.
-OPD_LAIN = (("Dinas Perhubungan", "Dishub"), ("Dinas Lingkungan Hidup", "DLH"))
+OPD_LAIN = (
+    ("Dinas Perhubungan", "Dishub"),
+    ("Dinas Lingkungan Hidup", "DLH"),
+    # Where trantibumlinmas reports of disasters and fires go.
+    ("Badan Penanggulangan Bencana Daerah", "BPBD"),
+    ("Dinas Pemadam Kebakaran dan Penyelamatan", "Damkar"),
+)
 SETTINGS = {
     "perizinan": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=["KTP", "NIB", "Denah lokasi usaha"]),
     "kesehatan": LayananSettingsIn(sla_hari=1, biaya=0, dokumen_wajib=[]),
     "kependudukan": LayananSettingsIn(sla_hari=3, biaya=0, dokumen_wajib=["KTP", "KK"]),
     # The OPD's follow-up of a damage report (SP4N-LAPOR!: 5 working days).
     "pekerjaan_umum": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=[]),
+    # The commission's follow-up of an aspiration (SP4N-LAPOR!: 5 working days).
+    "aspirasi": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=[]),
+    # The acting OPD's follow-up of a public-order report (SP4N-LAPOR!: 5 working days).
+    "trantibumlinmas": LayananSettingsIn(sla_hari=5, biaya=0, dokumen_wajib=[]),
 }
 
 
