@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.tampilan import rupiah, tanggal, ukuran
+from portal.tampilan import desimal, rupiah, tanggal, ukuran
 
 
 def test_a_moment_reads_in_the_regions_zone() -> None:
@@ -22,3 +22,10 @@ def test_rupiah_and_sizes() -> None:
     assert ukuran(820) == "820 bita"
     assert ukuran(14 * 1024) == "14 KB"
     assert ukuran(int(2.4 * 1024 * 1024)) == "2,4 MB"
+    # Lengths and shares with a decimal comma, at most two decimals.
+    assert (desimal(9.4), desimal(37.254), desimal(12.0), desimal(1250.5)) == (
+        "9,4",
+        "37,25",
+        "12",
+        "1.250,5",
+    )

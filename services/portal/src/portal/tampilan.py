@@ -60,6 +60,11 @@ def angka(value: Any) -> str:
     return format_decimal(int(value or 0), locale=LOCALE)
 
 
+def desimal(value: Any) -> str:
+    """A measure as Indonesians write it: a decimal comma, at most two decimals (`9,4`, `37,25`, `12`)."""
+    return format_decimal(float(value or 0), format="#,##0.##", locale=LOCALE)
+
+
 def ukuran(value: Any) -> str:
     """A file's size as people read it: `820 bita`, `14 KB`, `2,4 MB`."""
     size = int(value or 0)
@@ -94,7 +99,9 @@ def status_label(value: Any) -> str:
     return STATUS_LABEL.get(text, text.replace("_", " ").capitalize())
 
 
-TEMPLATES.env.filters.update(tanggal=tanggal, rupiah=rupiah, angka=angka, ukuran=ukuran, status=status_label)
+TEMPLATES.env.filters.update(
+    tanggal=tanggal, rupiah=rupiah, angka=angka, desimal=desimal, ukuran=ukuran, status=status_label
+)
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
