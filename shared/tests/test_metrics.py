@@ -60,6 +60,8 @@ async def test_route_metrics_carry_the_route_template_and_count_errors(start_ser
         v for labels, v in samples[f"{duration}_count"] if int(labels["http_response_status_code"]) >= 400
     )
     assert errors == 3
+    # Nothing is in flight once the requests are answered (/metrics itself is not counted).
+    assert value(samples, "http_server_active_requests", http_request_method="GET") == 0
     # /metrics and the health checks are not requests of the service.
     assert not [labels for labels, _ in samples[f"{duration}_count"] if labels["http_route"] == "/metrics"]
 
