@@ -161,3 +161,22 @@ def new_resident(api: httpx.Client, *, nama: str, nama_ibu: str, lahir: str = "1
             return {**row, "telepon": f"0812{stamp:08d}"}
         time.sleep(0.2)
     raise AssertionError("impor penduduk uji tidak selesai")
+
+
+def sign_up_and_prove(person: Halaman, resident: dict[str, str], password: str, *, start: str = "/") -> None:
+    """A new resident signs up in the portal and proves the NIK with the family card's data (Cara 1)."""
+    page = person.page
+    person.goto(start)
+    page.get_by_role("link", name="Daftar").first.click()
+    page.fill("#nik", resident["nik"])
+    page.fill("#nama", resident["nama"])
+    page.fill("#phone", resident["telepon"])
+    page.fill("#password", password)
+    page.fill("#password2", password)
+    page.click("main button[type=submit]")
+    assert page.locator("text=Keluar").count() == 1
+    person.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
+    page.fill("#no_kk", resident["no_kk"])
+    page.fill("#nama_ibu", resident["nama_ibu"])
+    page.get_by_role("button", name="Buktikan").click()
+    assert "sudah terbukti" in person.text()

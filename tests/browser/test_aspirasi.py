@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from .browser_helpers import DEMO, Halaman, new_resident
+from .browser_helpers import DEMO, Halaman, new_resident, sign_up_and_prove
 
 POKIR_STEPS = ("Diverifikasi Sekretariat DPRD", "Divalidasi Bappeda/OPD", "Dibahas TAPD", "Masuk Renja OPD")
 
@@ -56,20 +56,7 @@ def test_an_aspiration_is_routed_answered_and_followed_as_pokir_into_the_renja(
     check(publik, "agenda")
 
     # A new citizen signs up, proves the NIK and sends an aspiration (no map point needed).
-    warga.goto("/")
-    page.get_by_role("link", name="Daftar").first.click()
-    page.fill("#nik", resident["nik"])
-    page.fill("#nama", resident["nama"])
-    page.fill("#phone", resident["telepon"])
-    page.fill("#password", "rahasia-mariam-1")
-    page.fill("#password2", "rahasia-mariam-1")
-    page.click("main button[type=submit]")
-    assert page.locator("text=Keluar").count() == 1
-    warga.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
-    page.fill("#no_kk", resident["no_kk"])
-    page.fill("#nama_ibu", resident["nama_ibu"])
-    page.get_by_role("button", name="Buktikan").click()
-    assert "sudah terbukti" in warga.text()
+    sign_up_and_prove(warga, resident, "rahasia-mariam-1")
     warga.goto(f"/{DEMO}/aspirasi")
     page.get_by_role("link", name="Sampaikan aspirasi").click()
     check(warga, "sampaikan")

@@ -16,7 +16,7 @@ import time
 
 import httpx
 
-from .browser_helpers import DEMO, Halaman, new_resident
+from .browser_helpers import DEMO, Halaman, new_resident, sign_up_and_prove
 
 PDF = b"%PDF-1.4\n% pindaian dokumen uji\n"
 
@@ -67,20 +67,7 @@ def test_citizen_moves_with_a_correction_and_operator_imports_with_a_rejected_ro
     page = warga.page
 
     # Sign up and prove the NIK with the family card's data (Cara 1).
-    warga.goto(f"/{DEMO}")
-    page.get_by_role("link", name="Daftar").first.click()
-    page.fill("#nik", resident["nik"])
-    page.fill("#nama", resident["nama"])
-    page.fill("#phone", resident["telepon"])
-    page.fill("#password", "rahasia-halimah-1")
-    page.fill("#password2", "rahasia-halimah-1")
-    page.click("main button[type=submit]")
-    assert page.locator("text=Keluar").count() == 1
-    warga.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
-    page.fill("#no_kk", resident["no_kk"])
-    page.fill("#nama_ibu", resident["nama_ibu"])
-    page.get_by_role("button", name="Buktikan").click()
-    assert "sudah terbukti" in warga.text()
+    sign_up_and_prove(warga, resident, "rahasia-halimah-1", start=f"/{DEMO}")
 
     # The family card as the region records it.
     warga.goto(f"/{DEMO}")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from playwright.sync_api import Page
 
-from .browser_helpers import DEMO, Halaman, new_resident
+from .browser_helpers import DEMO, Halaman, new_resident, sign_up_and_prove
 
 FASILITAS = "Puskesmas Amuntai Selatan"
 POLI = "Poli Lansia"
@@ -71,20 +71,7 @@ def test_citizen_books_a_queue_number_operator_calls_serves_and_marks_absent(tab
     assert HARI[today.weekday()] in section.inner_text()
 
     # A new citizen signs up and proves the NIK with the family card's data.
-    warga.goto("/")
-    page.get_by_role("link", name="Daftar").first.click()
-    page.fill("#nik", resident["nik"])
-    page.fill("#nama", resident["nama"])
-    page.fill("#phone", resident["telepon"])
-    page.fill("#password", "rahasia-rahma-1")
-    page.fill("#password2", "rahasia-rahma-1")
-    page.click("main button[type=submit]")
-    assert page.locator("text=Keluar").count() == 1
-    warga.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
-    page.fill("#no_kk", resident["no_kk"])
-    page.fill("#nama_ibu", resident["nama_ibu"])
-    page.get_by_role("button", name="Buktikan").click()
-    assert "sudah terbukti" in warga.text()
+    sign_up_and_prove(warga, resident, "rahasia-rahma-1")
 
     # The directory: facilities with their poli, weekly schedules and today's queues.
     warga.goto(f"/{DEMO}")

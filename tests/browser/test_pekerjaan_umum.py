@@ -13,7 +13,7 @@ import time
 import httpx
 from PIL import Image
 
-from .browser_helpers import DEMO, Halaman, new_resident
+from .browser_helpers import DEMO, Halaman, new_resident, sign_up_and_prove
 
 PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang (PUPR)"
 DISHUB = "Dinas Perhubungan (Dishub)"
@@ -95,20 +95,7 @@ def test_road_damage_is_reported_merged_rerouted_answered_reopened_rated_and_clo
     lat = -2.40 - (int(time.time()) % 997) / 10_000
 
     # A new citizen signs up and proves the NIK with the family card's data.
-    warga.goto("/")
-    page.get_by_role("link", name="Daftar").first.click()
-    page.fill("#nik", resident["nik"])
-    page.fill("#nama", resident["nama"])
-    page.fill("#phone", resident["telepon"])
-    page.fill("#password", "rahasia-aisyah-1")
-    page.fill("#password2", "rahasia-aisyah-1")
-    page.click("main button[type=submit]")
-    assert page.locator("text=Keluar").count() == 1
-    warga.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
-    page.fill("#no_kk", resident["no_kk"])
-    page.fill("#nama_ibu", resident["nama_ibu"])
-    page.get_by_role("button", name="Buktikan").click()
-    assert "sudah terbukti" in warga.text()
+    sign_up_and_prove(warga, resident, "rahasia-aisyah-1")
 
     # The report form, then the report with its photo.
     warga.goto(f"/{DEMO}/pekerjaan_umum/lapor")

@@ -18,7 +18,7 @@ import httpx
 from lxml import etree
 from PIL import Image
 
-from .browser_helpers import DEMO, Halaman, new_resident
+from .browser_helpers import DEMO, Halaman, new_resident, sign_up_and_prove
 
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -123,19 +123,7 @@ def test_a_warning_reaches_the_feeds_a_post_acknowledges_and_a_report_goes_to_bp
     resident = new_resident(api, nama="Rahmah Yuliani", nama_ibu="Salmah")
     warga: Halaman = tab("warga")
     page = warga.page
-    warga.goto("/")
-    page.get_by_role("link", name="Daftar").first.click()
-    page.fill("#nik", resident["nik"])
-    page.fill("#nama", resident["nama"])
-    page.fill("#phone", resident["telepon"])
-    page.fill("#password", "rahasia-rahmah-1")
-    page.fill("#password2", "rahasia-rahmah-1")
-    page.click("main button[type=submit]")
-    warga.goto(f"/{DEMO}/kependudukan/verifikasi-nik")
-    page.fill("#no_kk", resident["no_kk"])
-    page.fill("#nama_ibu", resident["nama_ibu"])
-    page.get_by_role("button", name="Buktikan").click()
-    assert "sudah terbukti" in warga.text()
+    sign_up_and_prove(warga, resident, "rahasia-rahmah-1")
     warga.goto(f"/{DEMO}/trantibumlinmas")
     page.get_by_role("link", name="Laporkan gangguan atau kejadian").first.click()
     page.get_by_label("Jenis kejadian").select_option("bencana")
