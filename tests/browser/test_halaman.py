@@ -17,6 +17,13 @@ PUBLIC = [
     ("periksa-izin", f"/{DEMO}/perizinan/periksa"),
     ("fasilitas-kesehatan", f"/{DEMO}/kesehatan"),
     ("lacak", f"/{DEMO}/lacak?nomor={{nomor}}"),
+    ("pekerjaan-umum", f"/{DEMO}/pekerjaan_umum"),
+    ("laporan-publik", f"/{DEMO}/pekerjaan_umum/publik"),
+    ("inventaris", f"/{DEMO}/pekerjaan_umum/aset"),
+    ("sewa-alat", f"/{DEMO}/pekerjaan_umum/alat"),
+    ("dprd", f"/{DEMO}/aspirasi/dprd"),
+    ("agenda-dprd", f"/{DEMO}/aspirasi/agenda"),
+    ("peringatan-dini", f"/{DEMO}/trantibumlinmas"),
     ("masuk", "/masuk"),
     ("daftar", "/daftar"),
 ]
@@ -27,6 +34,8 @@ CITIZEN = [
     ("antrian-saya", f"/{DEMO}/kesehatan/antrian-saya"),
     ("ajukan-kependudukan", f"/{DEMO}/kependudukan/ajukan"),
     ("kartu-keluarga", f"/{DEMO}/kependudukan/kk"),
+    ("lapor-kerusakan", f"/{DEMO}/pekerjaan_umum/lapor"),
+    ("sampaikan-aspirasi", f"/{DEMO}/aspirasi/lapor"),
     ("permohonan", f"/{DEMO}/perizinan/permohonan/{{permohonan}}"),
 ]
 STAFF = [
@@ -37,6 +46,10 @@ STAFF = [
     ("demo-operator", "impor-penduduk", f"/{DEMO}/kependudukan/impor"),
     ("demo-operator", "templat-jawaban", f"/{DEMO}/templat/perizinan"),
     ("demo-operator", "antrian-hari-ini", f"/{DEMO}/kesehatan/antrian-hari-ini"),
+    ("demo-operator", "kotak-masuk-laporan", f"/{DEMO}/pekerjaan_umum/kotak-masuk"),
+    ("demo-operator", "kinerja-opd", f"/{DEMO}/pekerjaan_umum/kinerja"),
+    ("demo-operator", "kotak-masuk-sewa", f"/{DEMO}/pekerjaan_umum/sewa"),
+    ("demo-operator", "papan-peringatan", f"/{DEMO}/trantibumlinmas/semua"),
     ("demo-admin", "admin-layanan", f"/{DEMO}/admin"),
     ("demo-admin", "admin-opd", f"/{DEMO}/admin/opd"),
     ("demo-admin", "admin-staf", f"/{DEMO}/admin/staf"),
