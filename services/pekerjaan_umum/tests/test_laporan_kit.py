@@ -23,6 +23,11 @@ async def test_a_categorys_questions_are_answered_and_checked(layanan: LayananDr
     created = await lapor(p, atribut={"jenis_kerusakan": "lubang", "ukuran": "besar"})
     assert created["atribut"] == {"jenis_kerusakan": "lubang", "ukuran": "besar"}
     assert created["opd_saran"] == PUPR["opd_nama"]
+    # The answers in words, with their questions, so a page needs not ask for the categories.
+    assert [(j["nama"], j["nilai"]) for j in created["jawaban"]] == [
+        ("Bentuk kerusakan", "Berlubang"),
+        ("Perkiraan ukuran", "Besar (lebih dari 3 m)"),
+    ]
 
     body = {"kategori": "jalan_rusak", "isi": "Jalan berlubang di depan pasar.", "lat": -2.43, "lon": 115.25}
     for atribut, field in (
@@ -43,6 +48,10 @@ async def test_a_categorys_questions_are_answered_and_checked(layanan: LayananDr
     assert banjir.status_code == 422 and banjir.json()["errors"][0]["field"] == "atribut.tinggi_genangan_cm"
     mine = (await p.client.get(p.url("/laporan/saya"), headers=p.warga_a.headers)).json()
     assert len(mine["items"]) == 1, "a refused report stores nothing"
+    flood = await lapor(p, where=JAUH, kategori="drainase_banjir", atribut={"tinggi_genangan_cm": "30,5"})
+    assert flood["jawaban"] == [
+        {"kode": "tinggi_genangan_cm", "nama": "Tinggi genangan (cm)", "nilai": "30.5", "angka": 30.5}
+    ]
 
 
 async def test_the_regions_admin_sets_sla_days_per_category(layanan: LayananDriver) -> None:

@@ -38,6 +38,7 @@ from puja_kit.metrics import METRICS_PATH, RouteMetricsMiddleware, ServiceMetric
 from puja_kit.migrations import heads
 from puja_kit.outbox.relay import OutboxRelay
 from puja_kit.settings import BaseServiceSettings
+from puja_kit.storage import LocalStorage
 from puja_kit.tasks import cancel_tasks
 from puja_kit.telemetry import exporting, setup_logging, setup_telemetry
 from puja_kit.tenancy import TENANT_CONSUMER, TenantCache, resolve_any_region, resolve_layanan_region
@@ -172,6 +173,8 @@ def create_service_app(
             "verifier": verifier,
             "migration_heads": heads(migrations_path),
         }
+        if settings.storage_dir is not None:
+            state["storage"] = LocalStorage(settings.storage_dir)
         for key, value in state.items():
             setattr(app.state, key, value)
         for hook in on_startup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -49,6 +50,9 @@ class BaseServiceSettings(BaseSettings):
     # one of these (addresses or networks, comma-separated; "" trusts nobody). Set it to the gateway's
     # addresses; the client is the rightmost address of the header that is not itself one of these.
     trusted_proxies: str = "127.0.0.1,::1"
+    # Where a service that takes files (documents, photos) keeps them: `create_service_app` opens a
+    # LocalStorage there as `app.state.storage` (puja_kit.storage.StorageDep). None: it takes no files.
+    storage_dir: Path | None = None
 
     @property
     def is_dev(self) -> bool:
@@ -74,3 +78,12 @@ class BaseServiceSettings(BaseSettings):
                         f"{name} masih memakai nilai bawaan; atur rahasia yang sebenarnya di luar mode dev"
                     )
         return self
+
+
+class LaporanSettings(BaseServiceSettings):
+    """A report layanan's settings (puja_kit.workflow.laporan): photos, and the auto-close sweep."""
+
+    # A photo may be 5 MB; the multipart envelope around it needs a little more.
+    max_body_bytes: int = 6 * 1024 * 1024
+    # How often answered reports past their auto-close time are closed (seconds).
+    tutup_otomatis_detik: float = 900.0

@@ -1,6 +1,5 @@
 from fastapi import FastAPI
 from puja_kit.app import create_service_app
-from puja_kit.storage import LocalStorage
 
 from kependudukan.api import router
 from kependudukan.impor import fail_interrupted
@@ -11,7 +10,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     async def start_kependudukan(app: FastAPI) -> None:
-        app.state.storage = LocalStorage(settings.storage_dir)
         app.state.imports = set()
         await fail_interrupted(app.state.sessionmaker)
 

@@ -1,7 +1,6 @@
 from fastapi import FastAPI
 from puja_kit.app import create_service_app
 from puja_kit.penduduk import penduduk_consumer
-from puja_kit.storage import LocalStorage
 
 from perizinan.api import router
 from perizinan.events import on_change
@@ -10,15 +9,9 @@ from perizinan.settings import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-
-    async def start_perizinan(app: FastAPI) -> None:
-        """Uploaded documents go to the storage folder (a local folder by default)."""
-        app.state.storage = LocalStorage(settings.storage_dir)
-
     return create_service_app(
         settings,
         routers=[router],
         consumers=[penduduk_consumer(on_change)],
         uses_tenants=True,
-        on_startup=[start_perizinan],
     )

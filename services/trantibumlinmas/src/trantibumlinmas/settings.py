@@ -1,11 +1,11 @@
 from pathlib import Path
 
-from puja_kit.settings import BaseServiceSettings
+from puja_kit.settings import LaporanSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 
-class Settings(BaseServiceSettings):
+class Settings(LaporanSettings):
     model_config = SettingsConfigDict(env_prefix="PUJA_TRANTIBUMLINMAS_", extra="ignore")
 
     service_name: str = "trantibumlinmas"
@@ -16,7 +16,3 @@ class Settings(BaseServiceSettings):
     feed_max_age_detik: int = Field(60, ge=0, le=3600)
     # Report photos (LocalStorage); never in the database.
     storage_dir: Path = Path(".data/uploads/trantibumlinmas")
-    # A photo may be 5 MB; the multipart envelope around it needs a little more.
-    max_body_bytes: int = 6 * 1024 * 1024
-    # How often answered reports past their auto-close time are closed (seconds).
-    tutup_otomatis_detik: float = 900.0

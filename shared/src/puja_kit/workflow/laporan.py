@@ -153,15 +153,22 @@ async def aturan_rows(jenis: JenisLaporan, session: AsyncSession, tenant: Tenant
 async def aturan_of(
     jenis: JenisLaporan, session: AsyncSession, tenant: Tenant, kategori: str | None = None
 ) -> AturanAduan:
-    """The region's rules: its own days per category where it set them, else 3 working days to verify
-    (SP4N-LAPOR!) and the layanan's `sla_hari` for the OPD's follow-up; reopening within the category's
-    window (10 working days unless the region set another)."""
-    rows = {row.kategori: row for row in await aturan_rows(jenis, session, tenant)}
-    own = rows.get(kategori or "")
+    """The region's rules for a report of `kategori` (see `aturan_from`)."""
+    return aturan_from(await aturan_rows(jenis, session, tenant), tenant, kategori)
+
+
+def aturan_from(
+    rows: Sequence[AturanKategoriBase], tenant: Tenant, kategori: str | None = None
+) -> AturanAduan:
+    """The region's rules from its own rows: its days per category where it set them, else 3 working
+    days to verify (SP4N-LAPOR!) and the layanan's `sla_hari` for the OPD's follow-up; reopening within
+    the category's window (10 working days unless the region set another)."""
+    by_kategori = {row.kategori: row for row in rows}
+    own = by_kategori.get(kategori or "")
     return AturanAduan(
         sla={
             k: SlaAduan(verifikasi=r.sla_verifikasi, tindak_lanjut=r.sla_tindak_lanjut)
-            for k, r in rows.items()
+            for k, r in by_kategori.items()
         },
         sla_bawaan=SlaAduan(verifikasi=3, tindak_lanjut=tenant.settings.sla_hari),
         buka_kembali_hari=own.buka_kembali_hari if own else 10,

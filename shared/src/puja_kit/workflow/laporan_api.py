@@ -22,14 +22,15 @@ from puja_kit.auth import Principal
 from puja_kit.db import SessionDep
 from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import CursorDep, CursorPage
+from puja_kit.settings import LaporanSettings
 from puja_kit.storage import StorageDep
 from puja_kit.tenancy import Tenant, TenantDep
 from puja_kit.workflow import laporan as svc
-from puja_kit.workflow.aduan import is_overdue
+from puja_kit.workflow.aduan import Hook, auto_close_hooks, is_overdue
 from puja_kit.workflow.aduan_models import LaporanBase
 from puja_kit.workflow.aduan_view import aduan_view
 from puja_kit.workflow.dokumen import DOKUMEN_RESPONSES, download_response, read_berkas
-from puja_kit.workflow.laporan import AKSI, JenisLaporan
+from puja_kit.workflow.laporan import AKSI, JenisLaporan, Kategori
 from puja_kit.workflow.laporan_schemas import (
     AksiIn,
     AksiMassalIn,
@@ -40,6 +41,7 @@ from puja_kit.workflow.laporan_schemas import (
     FotoRead,
     GabungkanIn,
     HasilMassalRead,
+    JawabanRead,
     KategoriRead,
     KinerjaOpdRead,
     KodeSaringan,
@@ -110,6 +112,7 @@ async def detail(
         isi=obj.isi,
         alamat=obj.alamat,
         atribut=obj.atribut,
+        jawaban=answers(kategori, obj.atribut),
         lat=view.lat,
         lon=view.lon,
         lokasi_dibagikan=obj.lokasi_dibagikan,
@@ -140,11 +143,27 @@ async def detail(
     )
 
 
+def answers(kategori: Kategori | None, atribut: dict[str, Any]) -> list[JawabanRead]:
+    """The category's questions that were answered, each with its answer in words."""
+    out = []
+    for a in kategori.atribut if kategori else ():
+        value = atribut.get(a.kode)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            out.append(JawabanRead(kode=a.kode, nama=a.nama, nilai=f"{value:g}", angka=float(value)))
+            continue
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(a.pilihan.get(str(v), str(v)) for v in values)
+        out.append(JawabanRead(kode=a.kode, nama=a.nama, nilai=shown))
+    return out
+
+
 async def kategori_read(jenis: JenisLaporan, session: AsyncSession, tenant: Tenant) -> list[KategoriRead]:
-    aturan = await svc.aturan_of(jenis, session, tenant)
-    own = {row.kategori: row for row in await svc.aturan_rows(jenis, session, tenant)}
+    rows = await svc.aturan_rows(jenis, session, tenant)
     out = []
     for k in jenis.kategori:
+        aturan = svc.aturan_from(rows, tenant, k.kode)
         sla = aturan.sla_for(k.kode)
         out.append(
             KategoriRead(
@@ -165,12 +184,18 @@ async def kategori_read(jenis: JenisLaporan, session: AsyncSession, tenant: Tena
                 ],
                 sla_verifikasi=sla.verifikasi,
                 sla_tindak_lanjut=sla.tindak_lanjut,
-                buka_kembali_hari=own[k.kode].buka_kembali_hari
-                if k.kode in own
-                else aturan.buka_kembali_hari,
+                buka_kembali_hari=aturan.buka_kembali_hari,
             )
         )
     return out
+
+
+def laporan_hooks(jenis: JenisLaporan, settings: LaporanSettings) -> tuple[Hook, Hook]:
+    """`on_startup` and `on_shutdown` for `create_service_app`: answered reports whose reporter does not
+    respond close by themselves, every `tutup_otomatis_detik`, where the app runs background work."""
+    return auto_close_hooks(
+        jenis.laporan, jenis.riwayat, layanan=jenis.layanan, interval_seconds=settings.tutup_otomatis_detik
+    )
 
 
 def add_laporan_routes(

@@ -27,6 +27,16 @@ class AtributRead(BaseModel):
     pilihan: dict[str, str]
 
 
+class JawabanRead(BaseModel):
+    """A question of the report's category and its answer in words: the labels of chosen values; a
+    number also as `angka`, for the reader to write in its own locale."""
+
+    kode: str
+    nama: str
+    nilai: str
+    angka: float | None = None
+
+
 class KategoriRead(BaseModel):
     kode: str
     nama: str
@@ -182,6 +192,8 @@ class LaporanRead(BaseModel):
     isi: str
     alamat: str | None
     atribut: dict[str, Any]
+    # The same answers with their questions' names, in the category's order.
+    jawaban: list[JawabanRead]
     lat: float | None
     lon: float | None
     lokasi_dibagikan: bool

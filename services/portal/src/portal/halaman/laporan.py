@@ -35,7 +35,7 @@ from portal.halaman.dasar import (
     teks,
 )
 from portal.sesi import MasukDep, Pengunjung, PengunjungDep
-from portal.tampilan import page
+from portal.tampilan import desimal, page
 
 # Steps with a page of their own (merging) or the system's alone are not offered as buttons.
 TANPA_TOMBOL = {"gabungkan", "tutup_otomatis"}
@@ -202,17 +202,9 @@ def _atribut(form: dict[str, Any], kategori: dict[str, Any] | None) -> dict[str,
     return out
 
 
-def _answers(kategori: dict[str, Any] | None, atribut: dict[str, Any]) -> list[tuple[str, str]]:
-    """The category's questions and the reporter's answers, in words."""
-    lines = []
-    for a in (kategori or {}).get("atribut", []):
-        value = atribut.get(a["kode"])
-        if value in (None, "", []):
-            continue
-        values = value if isinstance(value, list) else [value]
-        shown = [a["pilihan"].get(str(v), str(v)) for v in values]
-        lines.append((a["nama"], ", ".join(f"{v:g}" if isinstance(v, float) else v for v in shown)))
-    return lines
+def _answers(jawaban: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The category's answered questions as the service words them, numbers with a decimal comma."""
+    return [(j["nama"], desimal(j["angka"]) if j.get("angka") is not None else j["nilai"]) for j in jawaban]
 
 
 def add_report_pages(router: APIRouter, h: HalamanLaporan) -> None:
@@ -333,9 +325,6 @@ def add_report_pages(router: APIRouter, h: HalamanLaporan) -> None:
         if staff and not opd:
             duplikat = await pengunjung.api.get(f"{h.api(daerah)}/laporan/{laporan_id}/duplikat")
         received = datetime.fromisoformat(data["diterima_at"])
-        kategori = next(
-            (k for k in await kategori_of(daerah, pengunjung) if k["kode"] == data["kategori"]), None
-        )
         mergeable = staff and data["status"] in ("DITERIMA", "TERVERIFIKASI") and not data["mengikuti_id"]
         return page(
             pengunjung.request,
@@ -346,7 +335,7 @@ def add_report_pages(router: APIRouter, h: HalamanLaporan) -> None:
             h=h,
             base=h.base(daerah),
             p=data,
-            atribut=_answers(kategori, data["atribut"]),
+            atribut=_answers(data["jawaban"]),
             ekstra=h.ekstra(data["ekstra"]) if h.ekstra else [],
             tautan=h.tautan_laporan(h.base(daerah), data) if h.tautan_laporan else [],
             aksi=aksi_of(data["status"], staff=staff, pelapor=pengunjung.warga, opd=opd),
