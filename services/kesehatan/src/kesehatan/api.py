@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from puja_kit import text
 from puja_kit.access import Petugas, Publik, Warga
 from puja_kit.baca import ReaderDep, json_response
@@ -39,11 +39,7 @@ router = APIRouter()
 Nik = Annotated[text.Nik, Path(description="NIK 16 angka")]
 
 
-@router.get("/{tenant}/fasilitas", response_model=Page[FasilitasRead])
-async def list_fasilitas(
-    reader: ReaderDep,
-    principal: Publik,
-    page: PageDep,
+async def _saringan(
     jenis: JenisFasilitas | None = None,
     igd: Annotated[bool | None, Query(description="true: hanya yang melayani gawat darurat")] = None,
     kode_wilayah: Annotated[
@@ -53,19 +49,29 @@ async def list_fasilitas(
     aktif: Annotated[bool | None, Query(description="Bawaan: hanya yang aktif")] = True,
     lat: Annotated[float | None, Query(ge=-90, le=90, description="Lintang Anda (urut terdekat)")] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, description="Bujur Anda (urut terdekat)")] = None,
+) -> fasilitas.SaringanFasilitas:
+    """The directory's filters and order, the same for the list and the directory page."""
+    return fasilitas.SaringanFasilitas(
+        jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, lat=lat, lon=lon
+    )
+
+
+SaringanDep = Annotated[fasilitas.SaringanFasilitas, Depends(_saringan)]
+
+
+@router.get("/{tenant}/fasilitas", response_model=Page[FasilitasRead])
+async def list_fasilitas(
+    reader: ReaderDep,
+    principal: Publik,
+    page: PageDep,
+    saringan: SaringanDep,
 ) -> Response:
     """Direktori fasilitas kesehatan daerah (publik), terdekat dulu bila lat/lon diisi."""
     # The read path (puja_kit.baca): the page as Page[FasilitasRead] writes it, not validated again.
     listing = await fasilitas.list_fasilitas(
         reader,
         page=page,
-        jenis=jenis,
-        igd=igd,
-        kode_wilayah=kode_wilayah,
-        q=q,
-        aktif=aktif,
-        lat=lat,
-        lon=lon,
+        saringan=saringan,
     )
     return json_response(listing)
 
@@ -75,15 +81,7 @@ async def direktori(
     reader: ReaderDep,
     principal: Publik,
     page: PageDep,
-    jenis: JenisFasilitas | None = None,
-    igd: Annotated[bool | None, Query(description="true: hanya yang melayani gawat darurat")] = None,
-    kode_wilayah: Annotated[
-        KodeWilayah | None, Query(description="Kecamatan atau desa (awalan kode)")
-    ] = None,
-    q: Annotated[Cari | None, Query(description="Cari nama atau alamat")] = None,
-    aktif: Annotated[bool | None, Query(description="Bawaan: hanya yang aktif")] = True,
-    lat: Annotated[float | None, Query(ge=-90, le=90, description="Lintang Anda (urut terdekat)")] = None,
-    lon: Annotated[float | None, Query(ge=-180, le=180, description="Bujur Anda (urut terdekat)")] = None,
+    saringan: SaringanDep,
 ) -> Response:
     """Satu halaman direktori fasilitas (saringan dan urutan seperti /fasilitas) beserta poli, jadwal
     praktik dan ringkasan antrian hari ini tiap poli (publik)."""
@@ -91,13 +89,7 @@ async def direktori(
     listing = await fasilitas.direktori(
         reader,
         page=page,
-        jenis=jenis,
-        igd=igd,
-        kode_wilayah=kode_wilayah,
-        q=q,
-        aktif=aktif,
-        lat=lat,
-        lon=lon,
+        saringan=saringan,
     )
     return json_response(listing)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -105,44 +106,51 @@ def nama_wilayah(tenant: Tenant, kode: str) -> str:
     return f"{found.type.title()} {found.name}{suffix}"
 
 
+@dataclass(frozen=True)
+class SaringanFasilitas:
+    """The directory's filters (None: no filter) and the caller's place for nearest-first order."""
+
+    jenis: str | None = None
+    igd: bool | None = None
+    kode_wilayah: str | None = None
+    q: str | None = None
+    aktif: bool | None = True
+    lat: float | None = None
+    lon: float | None = None
+
+
 async def list_fasilitas(
     reader: Reader,
     *,
     page: PageParams,
-    jenis: str | None,
-    igd: bool | None,
-    kode_wilayah: str | None,
-    q: str | None,
-    aktif: bool | None,
-    lat: float | None,
-    lon: float | None,
+    saringan: SaringanFasilitas,
 ) -> dict[str, Any]:
     """The directory's page as Page[FasilitasRead] would write it, read on the read path."""
-    if (lat is None) != (lon is None):
-        field = "lon" if lon is None else "lat"
+    if (saringan.lat is None) != (saringan.lon is None):
+        field = "lon" if saringan.lon is None else "lat"
         raise InvalidInput(
             "Untuk mengurutkan berdasarkan jarak, isi lat dan lon sekaligus.",
             errors=[{"field": field, "code": "missing", "message": "wajib diisi bersama pasangannya"}],
         )
     shape = {
-        "jenis": bool(jenis),
-        "igd": igd is not None,
-        "kode_wilayah": bool(kode_wilayah),
-        "q": bool(q),
-        "aktif": aktif is not None,
+        "jenis": bool(saringan.jenis),
+        "igd": saringan.igd is not None,
+        "kode_wilayah": bool(saringan.kode_wilayah),
+        "q": bool(saringan.q),
+        "aktif": saringan.aktif is not None,
     }
     values: dict[str, Any] = {}
-    if jenis:
-        values["jenis"] = jenis
-    if igd is not None:
-        values["igd"] = igd
-    if kode_wilayah:
-        values["kode_wilayah"] = prefix_pattern(kode_wilayah)
-    if q:
-        values["q"] = contains_pattern(q)
-    if aktif is not None:
-        values["aktif"] = aktif
-    near = (lat, lon) if lat is not None and lon is not None else None
+    if saringan.jenis:
+        values["jenis"] = saringan.jenis
+    if saringan.igd is not None:
+        values["igd"] = saringan.igd
+    if saringan.kode_wilayah:
+        values["kode_wilayah"] = prefix_pattern(saringan.kode_wilayah)
+    if saringan.q:
+        values["q"] = contains_pattern(saringan.q)
+    if saringan.aktif is not None:
+        values["aktif"] = saringan.aktif
+    near = (saringan.lat, saringan.lon) if saringan.lat is not None and saringan.lon is not None else None
     ordering = {"lat": near[0], "lon": near[1]} if near else {}
     query = fasilitas_page_query(**shape, near=near is not None)
     rows = await reader.all(query, **values, **ordering, offset=page.offset, limit=page.size)
@@ -166,20 +174,12 @@ async def direktori(
     reader: Reader,
     *,
     page: PageParams,
-    jenis: str | None,
-    igd: bool | None,
-    kode_wilayah: str | None,
-    q: str | None,
-    aktif: bool | None,
-    lat: float | None,
-    lon: float | None,
+    saringan: SaringanFasilitas,
 ) -> dict[str, Any]:
     """The directory's page as Page[FasilitasDirektori] would write it, read on the read path: the
     list's page, then every poli of its facilities with their schedules and today's queue, in one
     statement however many facilities and poli the page holds (two reads in all)."""
-    listing = await list_fasilitas(
-        reader, page=page, jenis=jenis, igd=igd, kode_wilayah=kode_wilayah, q=q, aktif=aktif, lat=lat, lon=lon
-    )
+    listing = await list_fasilitas(reader, page=page, saringan=saringan)
     facilities: list[dict[str, Any]] = listing["items"]
     for row in facilities:
         row["poli"] = []
