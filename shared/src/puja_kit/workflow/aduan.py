@@ -33,6 +33,7 @@ from puja_kit.tasks import cancel_tasks
 from puja_kit.tenancy import Tenant
 from puja_kit.workflow.aduan_models import AduanBase, AduanRiwayatBase
 from puja_kit.workflow.machine import ADUAN, Transition, TransitionNotAllowed
+from puja_kit.workflow.service import actors_for, role_of
 from puja_kit.workflow.sla import ZONES, add_working_days, local_date, working_days_between
 from puja_kit.workflow.tracking import tracking_number
 
@@ -83,21 +84,7 @@ class SudahDinilai(DomainError):
 
 def actors_of(principal: Principal, obj: AduanBase, tenant: Tenant) -> set[str]:
     """The reporter acts as "pemohon" (the workflow's citizen actor); staff by their grant."""
-    actors: set[str] = set()
-    if principal.id == obj.pelapor_id:
-        actors.add("pemohon")
-    if principal.has("operator", tenant=tenant.kode, layanan=tenant.layanan):
-        actors.add("operator")
-    if principal.has("admin_daerah", tenant=tenant.kode):
-        actors.add("admin_daerah")
-    return actors
-
-
-def _role(actors: set[str]) -> str:
-    for role in ("admin_daerah", "operator", "pemohon"):
-        if role in actors:
-            return role
-    return "sistem"
+    return actors_for(principal, tenant, obj.pelapor_id)
 
 
 def _missing(field_name: str, message: str) -> InvalidInput:
@@ -342,7 +329,7 @@ async def apply_aduan(
         aksi=transition.name,
         label=transition.label,
         actor_id=principal.id if principal is not None else None,
-        actor_role=_role(actors),
+        actor_role=role_of(actors),
         note=note,
         now=now,
         opd_dari=opd_before,

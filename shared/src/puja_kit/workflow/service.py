@@ -27,15 +27,21 @@ P = TypeVar("P", bound=PermohonanBase)
 R = TypeVar("R", bound=RiwayatBase)
 
 
-def actors_of(principal: Principal, obj: PermohonanBase, tenant: Tenant) -> set[str]:
+def actors_for(principal: Principal, tenant: Tenant, owner_id: UUID) -> set[str]:
+    """The workflow actors a caller is for a case of `owner_id` (an application's applicant, a report's
+    reporter: the citizen actor "pemohon") in the region's layanan; staff by their grant."""
     actors: set[str] = set()
-    if principal.id == obj.pemohon_id:
+    if principal.id == owner_id:
         actors.add("pemohon")
     if principal.has("operator", tenant=tenant.kode, layanan=tenant.layanan):
         actors.add("operator")
     if principal.has("admin_daerah", tenant=tenant.kode):
         actors.add("admin_daerah")
     return actors
+
+
+def actors_of(principal: Principal, obj: PermohonanBase, tenant: Tenant) -> set[str]:
+    return actors_for(principal, tenant, obj.pemohon_id)
 
 
 def visible_to(principal: Principal, obj: PermohonanBase, tenant: Tenant, workflow: Workflow) -> bool:
@@ -68,7 +74,8 @@ async def get_visible(
     return obj
 
 
-def _role(actors: set[str]) -> str:
+def role_of(actors: set[str]) -> str:
+    """The role a step is recorded under: the most able of the caller's actors."""
     for role in ("admin_daerah", "operator", "pemohon"):
         if role in actors:
             return role
@@ -148,7 +155,7 @@ async def apply_transition(
         aksi=transition.name,
         label=transition.label,
         actor_id=principal.id if principal is not None else None,
-        actor_role=_role(actors),
+        actor_role=role_of(actors),
         catatan=note,
         waktu=now,
     )
