@@ -97,6 +97,12 @@ def test_road_damage_is_reported_merged_rerouted_answered_reopened_rated_and_clo
     # A new citizen signs up and proves the NIK with the family card's data.
     sign_up_and_prove(warga, resident, "rahasia-aisyah-1")
 
+    # The region's home says when each layanan's data last changed, pekerjaan umum's too (its API
+    # prefix is not its name).
+    publik.goto(f"/{DEMO}")
+    card = publik.page.locator("main li.kartu", has=publik.page.get_by_role("heading", name="Pekerjaan Umum"))
+    assert "Data diperbarui" in card.inner_text(), card.inner_text()
+
     # The report form, then the report with its photo.
     warga.goto(f"/{DEMO}/pekerjaan_umum/lapor")
     check(warga, "lapor")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -110,21 +110,28 @@ async def measure(session: AsyncSession, sumber: Sumber, layanan: str, tenant_id
     return Aktivitas(layanan=layanan, permohonan_minggu_ini=count, data_terakhir_diperbarui=latest)
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class AktivitasCache:
-    """The answers of the last minute, per region (on app.state.aktivitas; a test may set `seconds`)."""
+class MinuteCache(Generic[T]):
+    """The answers of the last minute, by key (a test may set `seconds`): a layanan's own activity per
+    region (app.state.aktivitas), and the portal's copy of what the layanan answered."""
 
     seconds: float = CACHE_SECONDS
-    answers: dict[str, tuple[float, Aktivitas]] = field(default_factory=dict)
+    answers: dict[str, tuple[float, T]] = field(default_factory=dict)
 
-    def get(self, tenant_id: str) -> Aktivitas | None:
-        hit = self.answers.get(tenant_id)
+    def get(self, key: str) -> T | None:
+        hit = self.answers.get(key)
         if hit is None or time.monotonic() - hit[0] >= self.seconds:
             return None
         return hit[1]
 
-    def put(self, tenant_id: str, answer: Aktivitas) -> None:
-        self.answers[tenant_id] = (time.monotonic(), answer)
+    def put(self, key: str, answer: T) -> None:
+        self.answers[key] = (time.monotonic(), answer)
+
+
+AktivitasCache = MinuteCache[Aktivitas]
 
 
 def _cache(request: Request) -> AktivitasCache:

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from puja_kit.aktivitas import MinuteCache
 from puja_kit.app import create_service_app
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings, routers=[], uses_tenants=False, on_startup=[start_portal], on_shutdown=[stop_portal]
     )
+    # What each layanan said of its activity in a region, kept the minute the layanan keeps it.
+    app.state.aktivitas_layanan = MinuteCache[dict[str, Any]]()
     version = asset_version()
     TEMPLATES.env.globals["versi_aset"] = version
     worker = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSI__", version)

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
+from puja_kit.aktivitas import MinuteCache
+from puja_kit.catalog import load_catalog
 
 from portal.backend import Masalah, TakTerjangkau
 from portal.halaman.dasar import FormDep, kunci_baru, pindah, teks
@@ -25,11 +27,19 @@ SEPI_SETELAH = timedelta(days=30)
 
 
 async def aktivitas(pengunjung: Pengunjung, slug: str, layanan: str) -> dict[str, Any] | None:
-    """The layanan's activity in the region, or None when it cannot tell (no such service, down)."""
+    """The layanan's activity in the region, or None when it cannot tell (no such service, down). An
+    answer is kept for the minute the layanan itself keeps it (puja_kit.aktivitas), so the region's
+    home and the ministry's list ask each layanan again only after that."""
+    key = f"{layanan}/{slug}"
+    kept_answers: MinuteCache[dict[str, Any]] = pengunjung.request.app.state.aktivitas_layanan
+    if (kept := kept_answers.get(key)) is not None:
+        return kept
     try:
-        found: dict[str, Any] = await pengunjung.api.get(f"/api/{layanan}/v1/{slug}/aktivitas")
-    except (Masalah, TakTerjangkau):
+        prefix = load_catalog().service(layanan).prefix
+        found: dict[str, Any] = await pengunjung.api.get(f"/api/{prefix}/v1/{slug}/aktivitas")
+    except (Masalah, TakTerjangkau, KeyError):
         return None
+    kept_answers.put(key, found)
     return found
 
 
