@@ -10,12 +10,12 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from puja_kit.baca import Query, Reader, ReadPool, compile_query, conninfo, json_response
+from puja_kit.baca import Reader, ReadPool, compile_query, conninfo, json_response, query_of
 from puja_kit.db import IdModel, TenantModel, service_registry, transaction
 from puja_kit.events.catalog import LayananSettings
 from puja_kit.rls import apply_tenant_policies
 from puja_kit.tenancy import Tenant
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 
@@ -81,8 +81,8 @@ async def test_a_read_sees_only_the_named_regions_rows(pool: ReadPool) -> None:
 
 
 async def test_a_read_cannot_write(pool: ReadPool) -> None:
-    write = Query(
-        "INSERT INTO catatan_jalur (id, tenant_id, isi) VALUES (gen_random_uuid(), '63.08', 'x')", {}
+    write = query_of(
+        "INSERT INTO catatan_jalur (id, tenant_id, isi) VALUES (gen_random_uuid(), '63.08', 'x')"
     )
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         await pool.fetch("63.08", write, {})
@@ -91,11 +91,39 @@ async def test_a_read_cannot_write(pool: ReadPool) -> None:
 
 
 async def test_a_query_error_leaves_the_pool_usable(pool: ReadPool) -> None:
-    broken = Query("SELECT isi FROM catatan_jalur WHERE length(isi) = 1/0", {})
+    broken = query_of("SELECT isi FROM catatan_jalur WHERE length(isi) = 1/0")
     for _ in range(pool.pool.max_size + 1):
         with pytest.raises(psycopg.errors.DivisionByZero):
             await pool.fetch("63.08", broken, {})
     assert await Reader(pool, _tenant("63.08")).all(SEMUA) == [{"isi": "hulu"}]
+
+
+async def test_a_failed_read_of_a_shape_does_not_spoil_its_next_read(pool: ReadPool) -> None:
+    """A read is PREPARE (first time on a connection), set_config, EXECUTE in one message; the
+    PREPARE outlives a message that fails after it, and the next read of that shape still works."""
+    bagi = compile_query(
+        select(col(CatatanJalur.isi)).where(func.length(col(CatatanJalur.isi)) > 1 / bindparam("d"))
+    )
+    for _ in range(pool.pool.max_size + 1):
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            await pool.fetch("63.08", bagi, {"d": 0})
+        assert await pool.fetch("63.08", bagi, {"d": 1}) == [{"isi": "hulu"}]
+    # Once prepared on a connection, the shape is read from that statement.
+    async with pool.pool.connection() as conn:
+        cur = await conn.execute("SELECT name FROM pg_prepared_statements")
+        assert [row[0] for row in await cur.fetchall()] in ([], [bagi.name])
+
+
+async def test_a_value_is_quoted_not_spliced(pool: ReadPool) -> None:
+    reader = Reader(pool, _tenant("63.08"))
+    for hostile in (
+        "hulu' OR '1'='1",
+        "x'); SELECT set_config('puja.tenant_id', '63.09', false); --",
+        "100%",
+    ):
+        assert await reader.one(SATU, isi=hostile) is None
+    assert await Reader(pool, _tenant("63.09")).all(SEMUA) == [{"isi": "tabalong"}]
+    assert await reader.all(SEMUA) == [{"isi": "hulu"}]
 
 
 async def _backends(conn: psycopg.AsyncConnection[Any]) -> list[int]:
