@@ -5,8 +5,9 @@
 
 One region is filled through the service's own importer (kependudukan.impor.run_import: the row checks
 and the batched COPY the `POST /impor` route runs), first 10,000 rows, measured, then the rest, measured
-again. Each query is the route's: PendudukRepository.search_page (RepositoryBase.keyset) in a transaction
-scoped to the region (the closed row-level security policy on), as the service's own database role.
+again. Each query is the route's: kependudukan.service.penduduk.search on the read path (puja_kit.baca:
+one read-only statement, penduduk_page_query, scoped to the region with the closed row-level security
+policy on), as the service's own database role.
 Reported per query: p50/p99 at 10k and at --rows, and the ratio of the two (goal: <= 1.2).
 
 Its own Postgres, in a temporary folder, stopped on exit and on Ctrl-C.
@@ -28,20 +29,24 @@ from pathlib import Path
 from kependudukan.contoh import rows
 from kependudukan.impor import COLUMNS, OPTIONAL_COLUMNS, run_import
 from kependudukan.models import Impor
-from kependudukan.repository import PendudukRepository
+from kependudukan.service import penduduk
 from puja_kit import migrations
+from puja_kit.baca import Reader, ReadPool
 from puja_kit.catalog import load_catalog
 from puja_kit.db import make_engine, make_sessionmaker, transaction
+from puja_kit.events.catalog import LayananSettings
 from puja_kit.infra import Postgres, free_port
 from puja_kit.repository import CursorParams, encode_cursor
+from puja_kit.tenancy import Tenant
 from sqlalchemy import NullPool, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 TENANT = "63.08"
 FIRST = 10_000
 BUDGET_SECONDS = 10.0
-# Fragments a staff member types: a family name found all through the alphabet, a first name whose
-# people sit together in name order, a full name, and a name nobody in the region has.
+# Words a staff member types (whole words of the name, kependudukan.kata): a family name found all
+# through the alphabet, a first name whose people sit together in name order, a full name, and a name
+# nobody in the region has.
 FRAGMENTS = {
     "cari nama (nama belakang, 'rahman')": "rahman",
     "cari nama (nama depan, 'yusuf')": "yusuf",
@@ -77,7 +82,7 @@ async def settle(url: str) -> None:
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("VACUUM (ANALYZE) penduduk"))
+            await connection.execute(text("VACUUM (ANALYZE) penduduk, penduduk_kata"))
     finally:
         await engine.dispose()
 
@@ -97,7 +102,9 @@ async def timings(call: Callable[[int], Awaitable[object]], n: int) -> tuple[flo
     return statistics.median(samples), samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
 
 
-async def measure(sm: async_sessionmaker[AsyncSession], n: int) -> dict[str, tuple[float, float]]:
+async def measure(
+    sm: async_sessionmaker[AsyncSession], reader: Reader, n: int
+) -> dict[str, tuple[float, float]]:
     rng = random.Random(5)
     async with transaction(sm, tenant=TENANT) as session:
         count = int(await session.scalar(text("SELECT count(*) FROM penduduk")) or 0)
@@ -117,12 +124,10 @@ async def measure(sm: async_sessionmaker[AsyncSession], n: int) -> dict[str, tup
     cursors = [encode_cursor(key) for key in deep]
 
     async def page(q: str | None, cursor: str | None) -> None:
-        async with transaction(sm, tenant=TENANT) as session:
-            repo = PendudukRepository(session, TENANT)
-            found, _ = await repo.search_page(
-                q=q, kode_wilayah=None, status=None, page=CursorParams(cursor=cursor, limit=20)
-            )
-            assert found or q == FRAGMENTS["cari nama tanpa hasil ('zulkifli')"], q
+        found = await penduduk.search(
+            reader, q=q, kode_wilayah=None, status=None, page=CursorParams(cursor=cursor, limit=20)
+        )
+        assert found["items"] or q == FRAGMENTS["cari nama tanpa hasil ('zulkifli')"], q
 
     results = {
         "daftar, halaman pertama": await timings(lambda i: page(None, None), n),
@@ -137,6 +142,10 @@ async def measure(sm: async_sessionmaker[AsyncSession], n: int) -> dict[str, tup
 async def run(url: str, base: Path, total: int, n: int) -> None:
     engine = make_engine(url, pool_size=2)
     sm = make_sessionmaker(engine)
+    pool = ReadPool(url, max_size=2)
+    await pool.open()
+    tenant = Tenant(TENANT, "bench", "Bench", "Asia/Makassar", "kependudukan", LayananSettings())
+    reader = Reader(pool, tenant)
     try:
         generated = rows(TENANT, total, seed=7)
         first, rest = base / "pertama.csv", base / "sisanya.csv"
@@ -144,12 +153,13 @@ async def run(url: str, base: Path, total: int, n: int) -> None:
         write_csv(rest, generated)
         imported, seconds = await import_file(sm, first)
         await settle(url)
-        small = await measure(sm, n)
+        small = await measure(sm, reader, n)
         more, more_seconds = await import_file(sm, rest)
         imported += more
         await settle(url)
-        large = await measure(sm, n)
+        large = await measure(sm, reader, n)
     finally:
+        await pool.close()
         await engine.dispose()
 
     print(f"skala penduduk satu daerah: {FIRST:,} lalu {imported:,} baris")

@@ -230,27 +230,13 @@ class RepositoryBase(Generic[M]):
         rows = (await self.session.scalars(stmt.offset(params.offset).limit(params.size))).all()
         return list(rows), int(total or 0)
 
-    async def keyset(
-        self, stmt: Select[tuple[M]], params: CursorParams, *, keys_first: bool = False
-    ) -> tuple[list[M], str | None]:
+    async def keyset(self, stmt: Select[tuple[M]], params: CursorParams) -> tuple[list[M], str | None]:
         """One keyset page of `stmt` in its ORDER BY (which must end in a column unique within the
         statement, e.g. id or a region's NIK), and the cursor of the next page (None at the end).
         No COUNT, no OFFSET: the cost of a page does not depend on how deep it is, given an index on
         (tenant_id, <the ORDER BY columns>).
-
-        `keys_first`: for a filter the index cannot answer (a name fragment), find the page's keys
-        with only the ORDER BY columns selected, so the filter is checked on the index itself (an
-        Index Only Scan: no table row is read for a row that does not match), then read the page's
-        rows by their unique last key.
         """
         columns, _descending = sort_key(stmt)
-        if keys_first:
-            keyed = self.page_statement(stmt, params).with_only_columns(*columns)
-            keys = [tuple(k) for k in (await self.session.execute(keyed)).all()]
-            wanted = [k[-1] for k in keys[: params.limit]]
-            found = await self.session.scalars(stmt.where(columns[-1].in_(wanted))) if wanted else None
-            rows = list(found.all()) if found is not None else []
-            return rows, encode_cursor(list(keys[params.limit - 1])) if len(keys) > params.limit else None
         rows = list((await self.session.scalars(self.page_statement(stmt, params))).all())
         if len(rows) <= params.limit:
             return rows, None

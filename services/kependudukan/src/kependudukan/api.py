@@ -205,11 +205,22 @@ async def search_penduduk(
     reader: ReaderDep,
     principal: Petugas,
     page: CursorDep,
-    q: Annotated[Cari | None, Query(description="NIK atau nama")] = None,
+    q: Annotated[
+        Cari | None,
+        Query(
+            description=(
+                "NIK (hanya angka), atau kata-kata nama: setiap kata harus utuh ada di nama, huruf besar"
+                ' atau kecil sama, urutannya bebas (`siti` menemukan "Siti Hasanah" dan "Nur Siti",'
+                ' `hasanah siti` menemukan "Siti Hasanah", `sit` tidak menemukan keduanya). Kata'
+                " dipisah oleh apa pun selain huruf dan angka (`Abd. Rahman` = `abd rahman`); tanda"
+                " petik dibuang (`Nur'aini` = `nuraini`). Tanpa satu kata pun: 422."
+            )
+        ),
+    ] = None,
     kode_wilayah: Annotated[KodeWilayah | None, Query()] = None,
     status: Annotated[str | None, Query(pattern="^(HIDUP|MENINGGAL|PINDAH)$")] = None,
 ) -> Response:
-    """Mencari penduduk daerah menurut nama lalu NIK (petugas; halaman berikutnya lewat `cursor`)."""
+    """Mencari penduduk daerah menurut NIK atau kata utuh nama, urut nama lalu NIK (petugas; `cursor`)."""
     return json_response(
         await penduduk.search(reader, q=q, kode_wilayah=kode_wilayah, status=status, page=page)
     )

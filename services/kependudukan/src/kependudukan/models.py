@@ -24,12 +24,8 @@ class Penduduk(IdModel, TenantModel, TimestampedModel, Base, table=True):
     __table_args__ = (
         UniqueConstraint("tenant_id", "nik"),
         Index("ix_penduduk_kk", "tenant_id", "no_kk"),
-        # The staff search's order (nama, nik): a keyset page reads its own rows, at 10k or 1M.
+        # The staff list's order (nama, nik): a keyset page reads its own rows, at 10k or 1M.
         Index("ix_penduduk_nama", "tenant_id", "nama", "nik"),
-        # Name fragments (ILIKE '%q%'): pg_trgm; usable under the forced policies (puja_kit.rls.SUPERUSER_SQL).
-        Index(
-            "ix_penduduk_nama_trgm", "nama", postgresql_using="gin", postgresql_ops={"nama": "gin_trgm_ops"}
-        ),
     )
 
     nik: str = Field(max_length=16)
@@ -47,6 +43,22 @@ class Penduduk(IdModel, TenantModel, TimestampedModel, Base, table=True):
     status: str = Field(default="HIDUP", max_length=12)  # HIDUP | MENINGGAL | PINDAH
     tanggal_meninggal: date | None = None
     versi: int = 1
+
+
+class PendudukKata(TenantModel, Base, table=True):
+    """A key of a resident's name (kependudukan.kata.keys: a word, or two), for the staff search by name.
+
+    Written by triggers on penduduk (migration `kata_nama`), never by the code: every write path (the
+    ORM, the importer's COPY, a consumer, SQL by hand) keeps it in step."""
+
+    __tablename__ = "penduduk_kata"
+
+    # The primary key (tenant_id, kata, nama, nik) is the search's only index: one key's residents in
+    # name order are a range of it, and the triggers find a record's rows by its keys and name.
+    tenant_id: str = Field(primary_key=True, max_length=13)
+    kata: str = Field(primary_key=True, max_length=200)  # a word, or two words joined by a space
+    nama: str = Field(primary_key=True, max_length=200)
+    nik: str = Field(primary_key=True, max_length=16)
 
 
 class VerifikasiNik(IdModel, TenantModel, TimestampedModel, Base, table=True):

@@ -6,14 +6,22 @@ from uuid import UUID
 
 from puja_kit.baca import Query, compile_query
 from puja_kit.db import new_id
-from puja_kit.repository import LIKE_ESCAPE, CursorParams, RepositoryBase, contains_pattern
+from puja_kit.repository import LIKE_ESCAPE, RepositoryBase
 from puja_kit.workflow.models import Urutan, in_order
-from sqlalchemy import and_, bindparam, null, select, tuple_
+from sqlalchemy import and_, any_, bindparam, func, null, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
-from kependudukan.models import Impor, ImporDitolak, Penduduk, Permohonan, Riwayat, VerifikasiNik
+from kependudukan.models import (
+    Impor,
+    ImporDitolak,
+    Penduduk,
+    PendudukKata,
+    Permohonan,
+    Riwayat,
+    VerifikasiNik,
+)
 
 
 class PendudukRepository(RepositoryBase[Penduduk]):
@@ -30,30 +38,6 @@ class PendudukRepository(RepositoryBase[Penduduk]):
         """Names of many people in one query (for lists)."""
         stmt = self.base_statement().where(col(Penduduk.nik).in_(niks))
         return {p.nik: p.nama for p in (await self.session.scalars(stmt)).all()}
-
-    def search(
-        self, *, q: str | None, kode_wilayah: str | None, status: str | None
-    ) -> Select[tuple[Penduduk]]:
-        # Ordered by ix_penduduk_nama (tenant_id, nama, nik): a page, however deep, reads its own rows.
-        stmt = self.base_statement().order_by(col(Penduduk.nama), col(Penduduk.nik))
-        if q and q.isdigit():
-            # Digits are a NIK: the (tenant_id, nik) index, not a scan of the names (a name with
-            # digits in it is not found by its digits alone).
-            stmt = stmt.where(col(Penduduk.nik) == q)
-        elif q:
-            stmt = stmt.where(col(Penduduk.nama).ilike(contains_pattern(q), escape=LIKE_ESCAPE))
-        if kode_wilayah:
-            stmt = stmt.where(col(Penduduk.kode_wilayah).startswith(kode_wilayah, autoescape=True))
-        if status:
-            stmt = stmt.where(col(Penduduk.status) == status)
-        return stmt
-
-    async def search_page(
-        self, *, q: str | None, kode_wilayah: str | None, status: str | None, page: CursorParams
-    ) -> tuple[list[Penduduk], str | None]:
-        """The staff search's page; a name fragment is checked on the name index before rows are read."""
-        stmt = self.search(q=q, kode_wilayah=kode_wilayah, status=status)
-        return await self.keyset(stmt, page, keys_first=bool(q) and not (q or "").isdigit())
 
 
 def _penduduk_read_columns() -> list[Any]:
@@ -79,47 +63,68 @@ def _penduduk_read_columns() -> list[Any]:
     ]
 
 
-SearchKind = Literal["nik", "nama"] | None
+SearchKind = Literal["nik", "kata", "kata_banyak"] | None
 
 
 @cache
 def penduduk_page_query(*, q: SearchKind, kode_wilayah: bool, status: bool, after: bool) -> Query:
-    """The staff search's keyset page for the read path (puja_kit.baca), one statement per shape:
-    `PendudukRepository.search`'s conditions and (nama, nik) order, rows after the cursor's key
-    (`after_nama`, `after_nik`), `limit` rows (one more than the page). Parameters: `tenant`, `q`
-    (a NIK, or a contains pattern), `kode_wilayah` (a prefix pattern), `status`.
+    """The staff search's keyset page for the read path (puja_kit.baca), one statement per shape, in
+    (nama, nik) order: rows after the cursor's key (`after_nama`, `after_nik`), `limit` rows (one more
+    than the page). Parameters: `tenant`; `q` (a NIK) for "nik"; for "kata" the name key `kata` (a word,
+    or two, kependudukan.kata.search_key), for "kata_banyak" also `lain`, the words left to check on
+    each name, and `jumlah_lain`, how many; `kode_wilayah` (a prefix pattern), `status`.
 
-    A name fragment goes keys first, as `search_page` does: the page's (nama, nik) from the name index
-    (the ILIKE checked on the index, no table row read for a name that does not match), then their
-    rows by NIK, in one statement."""
-
-    def page(stmt: Select[Any]) -> Select[Any]:
-        stmt = stmt.where(col(Penduduk.tenant_id) == bindparam("tenant"))
-        if q == "nik":
-            stmt = stmt.where(col(Penduduk.nik) == bindparam("q"))
-        elif q == "nama":
-            stmt = stmt.where(col(Penduduk.nama).ilike(bindparam("q"), escape=LIKE_ESCAPE))
-        if kode_wilayah:
-            stmt = stmt.where(col(Penduduk.kode_wilayah).like(bindparam("kode_wilayah"), escape=LIKE_ESCAPE))
-        if status:
-            stmt = stmt.where(col(Penduduk.status) == bindparam("status"))
-        if after:
-            key = tuple_(col(Penduduk.nama), col(Penduduk.nik))
-            stmt = stmt.where(key > tuple_(bindparam("after_nama"), bindparam("after_nik")))
-        return stmt.order_by(col(Penduduk.nama), col(Penduduk.nik)).limit(bindparam("limit"))
-
-    if q != "nama":
-        return compile_query(page(select(*_penduduk_read_columns())))
-    keys = page(select(col(Penduduk.nama), col(Penduduk.nik))).subquery("halaman")
-    return compile_query(
-        select(*_penduduk_read_columns())
-        .join_from(
-            keys,
-            Penduduk,
-            and_(col(Penduduk.tenant_id) == bindparam("tenant"), col(Penduduk.nik) == keys.c.nik),
+    A name search reads the key's range of the word table's primary key (tenant_id, kata, nama, nik) in
+    order, and each resident's row by NIK, until the page is full: no row of a resident without the
+    key is read."""
+    if q in ("kata", "kata_banyak"):
+        return _kata_page_query(
+            many=q == "kata_banyak", kode_wilayah=kode_wilayah, status=status, after=after
         )
-        .order_by(keys.c.nama, keys.c.nik)
+    stmt = select(*_penduduk_read_columns()).where(col(Penduduk.tenant_id) == bindparam("tenant"))
+    if q == "nik":
+        stmt = stmt.where(col(Penduduk.nik) == bindparam("q"))
+    stmt = _filters(stmt, kode_wilayah=kode_wilayah, status=status)
+    if after:
+        key = tuple_(col(Penduduk.nama), col(Penduduk.nik))
+        stmt = stmt.where(key > tuple_(bindparam("after_nama"), bindparam("after_nik")))
+    return compile_query(stmt.order_by(col(Penduduk.nama), col(Penduduk.nik)).limit(bindparam("limit")))
+
+
+def _filters(stmt: Select[Any], *, kode_wilayah: bool, status: bool) -> Select[Any]:
+    if kode_wilayah:
+        stmt = stmt.where(col(Penduduk.kode_wilayah).like(bindparam("kode_wilayah"), escape=LIKE_ESCAPE))
+    if status:
+        stmt = stmt.where(col(Penduduk.status) == bindparam("status"))
+    return stmt
+
+
+def _kata_page_query(*, many: bool, kode_wilayah: bool, status: bool, after: bool) -> Query:
+    kata = PendudukKata.__table__.alias("kata")  # type: ignore[attr-defined]
+    stmt = (
+        select(*_penduduk_read_columns())
+        .select_from(kata)
+        .join(
+            Penduduk,
+            and_(col(Penduduk.tenant_id) == bindparam("tenant"), col(Penduduk.nik) == kata.c.nik),
+        )
+        .where(kata.c.tenant_id == bindparam("tenant"), kata.c.kata == bindparam("kata"))
     )
+    if many:
+        # A third word and more: checked on the name in the index entry itself (no other row read).
+        words = func.kata_nama(kata.c.nama).table_valued("kata").render_derived().alias("kata_nama")
+        found = (
+            select(func.count())
+            .select_from(words)
+            .where(words.c.kata == any_(bindparam("lain")))
+            .scalar_subquery()
+        )
+        stmt = stmt.where(found == bindparam("jumlah_lain"))
+    stmt = _filters(stmt, kode_wilayah=kode_wilayah, status=status)
+    if after:
+        key = tuple_(kata.c.nama, kata.c.nik)
+        stmt = stmt.where(key > tuple_(bindparam("after_nama"), bindparam("after_nik")))
+    return compile_query(stmt.order_by(kata.c.nama, kata.c.nik).limit(bindparam("limit")))
 
 
 @cache

@@ -19,11 +19,11 @@ from puja_kit.events.catalog import (
 )
 from puja_kit.outbox import add_event
 from puja_kit.privasi import log_akses
-from puja_kit.repository import CursorParams, contains_pattern, decode_cursor, encode_cursor, prefix_pattern
+from puja_kit.repository import CursorParams, decode_cursor, encode_cursor, prefix_pattern
 from puja_kit.tenancy import Tenant, is_staff
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kependudukan import validasi
+from kependudukan import kata, validasi
 from kependudukan.models import Penduduk, Permohonan
 from kependudukan.repository import PendudukRepository, SearchKind, keluarga_query, penduduk_page_query
 from kependudukan.schemas import PersetujuanIn
@@ -72,11 +72,25 @@ async def keluarga_saya(reader: Reader, principal: Principal) -> list[dict[str, 
 async def search(
     reader: Reader, *, q: str | None, kode_wilayah: str | None, status: str | None, page: CursorParams
 ) -> dict[str, Any]:
-    """The staff search's keyset page, as CursorPage[PendudukRead] writes it (read path)."""
-    kind: SearchKind = ("nik" if q.isdigit() else "nama") if q else None
+    """The staff search's keyset page, as CursorPage[PendudukRead] writes it (read path).
+
+    Digits are a NIK; anything else is words of the name (kependudukan.kata), each of which must be a
+    whole word of it, in any order: one or two words are one key of the word index, read in name
+    order; more are checked on each name of the two longest words' range."""
+    kind: SearchKind = None
     values: dict[str, Any] = {"limit": page.limit + 1}
-    if kind is not None:
-        values["q"] = q if kind == "nik" else contains_pattern(q or "")
+    if q and q.isdigit():
+        kind, values["q"] = "nik", q
+    elif q:
+        found = kata.words(q)
+        if not found:
+            raise validasi.invalid(
+                "q", "Cari dengan NIK atau sedikitnya satu kata dari nama (huruf atau angka)."
+            )
+        key, others = kata.search_key(found)
+        kind, values["kata"] = ("kata_banyak" if others else "kata"), key
+        if others:
+            values["lain"], values["jumlah_lain"] = others, len(others)
     if kode_wilayah:
         values["kode_wilayah"] = prefix_pattern(kode_wilayah)
     if status:
