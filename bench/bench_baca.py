@@ -18,6 +18,13 @@ request in flight) warms up and then measures for a fixed time:
 each straight to the service's port and through Traefik. Reported: req/s, p50, p99, each read's ratio to
 the ceiling (goal >= 0.5) and through-Traefik over direct (goal >= 0.85). The gateway runs with its
 production middlewares, its rate limits raised so that one load generator's address is not what is measured.
+
+On a machine with two cores or more, the processes measured (the ceiling, kesehatan, kependudukan) get
+core 0 to themselves and everything else (Postgres, Traefik, NATS, the other services, the load
+generator) the other cores, as in a deployment where the gateway and the database are not on the
+service's machine: on two shared cores Traefik's CPU would otherwise be taken from the service it is
+measured in front of. The CPU each process spent per request is reported beside it (service and
+Traefik), so what the gateway costs is seen either way.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ GOAL_GATEWAY = 0.85
 # The services the reads need (the registry and akun for the region and the tokens); the others would
 # only take memory and CPU from the machine being measured.
 SERVICES = ("tenant_registry", "akun", "kependudukan", "kesehatan")
+# The services whose reads are measured: on a core of their own (with the ceiling).
+MEASURED = ("kependudukan", "kesehatan")
 
 
 # --- the ceiling: a bare FastAPI app reading one row through psycopg_pool -----------------------------
@@ -148,8 +157,10 @@ class _Run:
         self.measuring = False
         self.latencies: list[float] = []
         self.statuses: dict[int, int] = {}
+        self.served = 0  # warm-up included
 
     def record(self, status: int, latency: float) -> None:
+        self.served += 1
         if self.measuring:
             self.latencies.append(latency)
             self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -182,6 +193,7 @@ async def _load(
     latencies = sorted(run.latencies)
     ok = run.statuses.get(200, 0)
     return {
+        "served": run.served,
         "rps": ok / elapsed,
         "p50": latencies[len(latencies) // 2] * 1000 if latencies else 0.0,
         "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0.0,
@@ -191,6 +203,9 @@ async def _load(
 
 def _load_main(args: argparse.Namespace) -> None:
     import uvloop
+
+    if args.cores:
+        os.sched_setaffinity(0, {int(c) for c in args.cores.split(",")})
 
     result = uvloop.run(_load(args.url, args.token, args.connections, args.warmup, args.seconds))
     print(json.dumps(result))
@@ -205,6 +220,7 @@ class Target:
     url: str
     token: str | None = None
     kind: str = "direct"  # direct | gateway | ceiling | framework
+    pid: int = 0  # the process that answers it (its CPU per request is reported)
 
 
 def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
@@ -222,12 +238,54 @@ def measure(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     ]
     if target.token:
         command += ["--token", target.token]
+    if args.other_cores:
+        command += ["--cores", ",".join(map(str, sorted(args.other_cores)))]
+    watched = {"layanan": target.pid, "traefik": args.traefik_pid}
+    before = {name: _cpu_seconds(pid) for name, pid in watched.items()}
     out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
     result: dict[str, Any] = json.loads(out.stdout)
+    # Each watched process's CPU per request over warm-up and measurement (all requests of the run).
+    served = result["served"] or 1
+    result["cpu_us"] = {
+        name: (_cpu_seconds(pid) - before[name]) / served * 1e6 for name, pid in watched.items()
+    }
     errors = {k: v for k, v in result["statuses"].items() if k != "200"}
     if errors or not result["statuses"]:
         raise SystemExit(f"{target.name} ({target.kind}): jawaban selain 200: {errors}")
     return result
+
+
+def _cpu_seconds(pid: int) -> float:
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def _tree(pid: int) -> list[Any]:
+    import psutil
+
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def pin(stack: Any, ceiling: Any, args: argparse.Namespace) -> str:
+    """Core 0 for the measured processes, the other cores for the rest (see the module's docstring)."""
+    cores = sorted(os.sched_getaffinity(0))
+    args.other_cores = set()
+    if len(cores) < 2:
+        return f"{len(cores)} core: semua proses berbagi"
+    own, others = {cores[0]}, set(cores[1:])
+    measured = [ceiling.proc.pid, *(stack.services[name].proc.pid for name in MEASURED)]
+    for process in stack._processes():
+        if process.proc is None:
+            continue
+        for member in _tree(process.proc.pid):
+            member.cpu_affinity(sorted(own if process.proc.pid in measured else others))
+    for member in _tree(ceiling.proc.pid):
+        member.cpu_affinity(sorted(own))
+    args.other_cores = others
+    return f"core {cores[0]}: batas, kesehatan, kependudukan; core {','.join(map(str, sorted(others)))}: selebihnya"
 
 
 def login(gateway_url: str, username: str) -> str:
@@ -314,21 +372,36 @@ def run(args: argparse.Namespace) -> None:
                 login(stack.gateway_url, "demo-operator"),
                 login(stack.gateway_url, "demo-warga"),
             )
+            args.placement = pin(stack, ceiling, args)
+            assert stack.traefik is not None and stack.traefik.process is not None
+            args.traefik_pid = stack.traefik.process.proc.pid
             kes, kdk = stack.ports.services["kesehatan"], stack.ports.services["kependudukan"]
+            kes_pid, kdk_pid = (stack.services[n].proc.pid for n in ("kesehatan", "kependudukan"))
             reads = [
-                ("publik: fasilitas kesehatan", kes, f"/api/kesehatan/v1/{REGION}/fasilitas", None),
-                ("petugas: daftar penduduk", kdk, f"/api/kependudukan/v1/{REGION}/penduduk", operator),
-                ("warga: data sendiri", kdk, f"/api/kependudukan/v1/{REGION}/penduduk/saya", warga),
+                ("publik: fasilitas kesehatan", kes, kes_pid, f"/api/kesehatan/v1/{REGION}/fasilitas", None),
+                (
+                    "petugas: daftar penduduk",
+                    kdk,
+                    kdk_pid,
+                    f"/api/kependudukan/v1/{REGION}/penduduk",
+                    operator,
+                ),
+                ("warga: data sendiri", kdk, kdk_pid, f"/api/kependudukan/v1/{REGION}/penduduk/saya", warga),
             ]
+            ceiling_url = f"http://127.0.0.1:{ceiling_port}/satu"
             targets = [
-                Target("batas: FastAPI + psycopg", f"http://127.0.0.1:{ceiling_port}/satu", kind="ceiling"),
-                Target("kerangka: /healthz", f"http://127.0.0.1:{kes}/healthz", kind="framework"),
+                Target("batas: FastAPI + psycopg", ceiling_url, kind="ceiling", pid=ceiling.proc.pid),
+                Target(
+                    "kerangka: /healthz", f"http://127.0.0.1:{kes}/healthz", kind="framework", pid=kes_pid
+                ),
             ]
-            for name, port, path, token in reads:
-                targets.append(Target(name, f"http://127.0.0.1:{port}{path}", token, "direct"))
-                targets.append(Target(name, f"{stack.gateway_url}{path}", token, "gateway"))
+            for name, port, pid, path, token in reads:
+                targets.append(Target(name, f"http://127.0.0.1:{port}{path}", token, "direct", pid))
+                targets.append(Target(name, f"{stack.gateway_url}{path}", token, "gateway", pid))
             # The ceiling again at the end: the spread of the two says how steady the machine was.
-            targets.append(Target("batas: FastAPI + psycopg", targets[0].url, kind="ceiling"))
+            targets.append(
+                Target("batas: FastAPI + psycopg", ceiling_url, kind="ceiling", pid=ceiling.proc.pid)
+            )
             results: list[tuple[Target, dict[str, Any]]] = []
             for target in targets:
                 print(f"mengukur {target.name} ({target.kind}) ...", file=sys.stderr)
@@ -350,17 +423,21 @@ def report(results: list[tuple[Target, dict[str, Any]]], args: argparse.Namespac
         " satu worker uvicorn per proses"
     )
     print(f"batas (rata-rata dua ukuran): {ceiling:,.0f} req/s ({' / '.join(f'{c:,.0f}' for c in ceilings)})")
+    print(f"penempatan: {args.placement}; CPU per permintaan (us): proses yang diukur, Traefik")
     header = (
         f"{'target':<30} {'jalur':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'/batas':>7} {'gw/dir':>7}"
+        f" {'cpu':>6} {'traefik':>7}"
     )
     print(header)
     print("-" * len(header))
     for target, result in results:
         ratio = result["rps"] / ceiling
         gateway = f"{result['rps'] / direct[target.name]:.2f}" if target.kind == "gateway" else ""
+        cpu = result["cpu_us"]
+        traefik = f"{cpu['traefik']:.0f}" if target.kind == "gateway" else ""
         print(
             f"{target.name:<30} {target.kind:<8} {result['rps']:>8,.0f} {result['p50']:>8.1f} "
-            f"{result['p99']:>8.1f} {ratio:>7.2f} {gateway:>7}"
+            f"{result['p99']:>8.1f} {ratio:>7.2f} {gateway:>7} {cpu['layanan']:>6.0f} {traefik:>7}"
         )
     print(f"sasaran: bacaan langsung >= {GOAL_CEILING} x batas, lewat Traefik >= {GOAL_GATEWAY} x langsung")
 
@@ -371,6 +448,7 @@ def main() -> None:
     load = sub.add_parser("load", help="(internal) the load generator")
     load.add_argument("url")
     load.add_argument("--token")
+    load.add_argument("--cores", help="(internal) the cores the load generator runs on")
     for p in (parser, load):
         p.add_argument("--connections", type=int, default=32)
         p.add_argument("--warmup", type=float, default=2.0)
