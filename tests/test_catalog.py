@@ -550,6 +550,24 @@ def gateway_url(tmp_path: Path, upstream: str) -> Iterator[str]:
         yield url
 
 
+def test_the_access_log_keeps_the_failed_and_refused_not_every_success(
+    tmp_path: Path, gateway_url: str
+) -> None:
+    with httpx.Client(base_url=gateway_url) as client:
+        for entry in SERVICES:
+            assert client.get(f"/api/{entry.prefix}/x").status_code == 200
+        assert client.get("/api/tidak-ada").status_code == 404
+    log = tmp_path / "access.log"
+    deadline = time.monotonic() + 10
+    while "/api/tidak-ada" not in (log.read_text() if log.exists() else ""):
+        assert time.monotonic() < deadline, "no access log line for the 404"
+        time.sleep(0.1)
+    # (Traefik's 404s while it was still loading its routes are there too: the fixture's readiness polls.)
+    logged = {(line["RequestPath"], line["DownstreamStatus"]) for line in map(json.loads, log.open())}
+    assert ("/api/tidak-ada", 404) in logged
+    assert not [entry for entry in logged if entry[1] < 400], "a fast success is not written down"
+
+
 def test_gateway_forwards_each_prefix_unchanged_with_security_headers(gateway_url: str) -> None:
     with httpx.Client(base_url=gateway_url) as client:
         for entry in SERVICES:

@@ -279,6 +279,10 @@ def _rate_limit(average: int, burst: int, source: dict[str, Any], policy: Gatewa
     }
 
 
+# A request slower than this is written to the access log whatever its status.
+ACCESS_LOG_SLOW = "1s"
+
+
 def render_static(
     *,
     entry_port: int,
@@ -294,7 +298,8 @@ def render_static(
     One entrypoint `web` on `host:entry_port` (all interfaces when host is empty) that also answers
     `/ping`, and with `internal_port` the portal's entrypoint `internal`, which believes the
     X-Forwarded-For of `internal_trusted_ips`; routes come from the file at `dynamic_path`, watched for changes. The access log is JSON,
-    to `access_log_path` or to stdout when None. Traces and metrics go over OTLP/HTTP to
+    to `access_log_path` or to stdout when None, of the requests that failed, were refused, retried
+    or slow. Traces and metrics go over OTLP/HTTP to
     `otlp_endpoint` (for example http://otel-collector:4318) only when one is given. No API or
     dashboard is enabled.
     """
@@ -303,6 +308,15 @@ def render_static(
         "log": {"level": "INFO", "format": "json"},
         "accessLog": {
             "format": "json",
+            # The requests ops looks into one by one: refused or failed (4xx, 5xx, the 429 of a rate
+            # limit among them), retried, or slow. A fast success is counted by the metrics, not written
+            # down: writing every request's line cost Traefik about a quarter of its CPU per request
+            # (bench_baca), and fewer citizens' paths (a NIK in a URL) sit in a log file.
+            "filters": {
+                "statusCodes": ["400-599"],
+                "retryAttempts": True,
+                "minDuration": ACCESS_LOG_SLOW,
+            },
             # Request headers stay out of the log (Authorization, cookies); only the user agent is kept.
             "fields": {"headers": {"defaultMode": "drop", "names": {"User-Agent": "keep"}}},
         },
