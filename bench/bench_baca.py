@@ -19,12 +19,18 @@ each straight to the service's port and through Traefik. Reported: req/s, p50, p
 the ceiling (goal >= 0.5) and through-Traefik over direct (goal >= 0.85). The gateway runs with its
 production middlewares, its rate limits raised so that one load generator's address is not what is measured.
 
-On a machine with two cores or more, the processes measured (the ceiling, kesehatan, kependudukan) get
-core 0 to themselves and everything else (Postgres, Traefik, NATS, the other services, the load
-generator) the other cores, as in a deployment where the gateway and the database are not on the
-service's machine: on two shared cores Traefik's CPU would otherwise be taken from the service it is
-measured in front of. The CPU each process spent per request is reported beside it (service and
-Traefik), so what the gateway costs is seen either way.
+On a machine with two cores or more, every target is measured twice, each time with one core given
+to one part and every other process (Postgres, NATS, the other services, the load generator) on the
+other cores:
+
+- the measured processes alone (the ceiling, kesehatan, kependudukan): how a service's read compares
+  with the ceiling's, neither sharing its core with the database or the load generator;
+- Traefik alone: whether the gateway, which a deployment runs on machines of its own, holds a
+  service's pace (on two shared cores Traefik's CPU would be taken from the service it is measured in
+  front of).
+
+The CPU each process spent per request is reported beside it (the service, and Traefik), so what the
+gateway costs is seen whatever the placement.
 """
 
 from __future__ import annotations
@@ -269,23 +275,28 @@ def _tree(pid: int) -> list[Any]:
     return [root, *root.children(recursive=True)]
 
 
-def pin(stack: Any, ceiling: Any, args: argparse.Namespace) -> str:
-    """Core 0 for the measured processes, the other cores for the rest (see the module's docstring)."""
+def pin(stack: Any, ceiling: Any, args: argparse.Namespace, *, alone: str) -> str:
+    """One core for `alone` ("layanan": the measured processes; "gateway": Traefik), the other cores
+    for every other process and the load generator (see the module's docstring)."""
     cores = sorted(os.sched_getaffinity(0))
     args.other_cores = set()
     if len(cores) < 2:
         return f"{len(cores)} core: semua proses berbagi"
     own, others = {cores[0]}, set(cores[1:])
-    measured = [ceiling.proc.pid, *(stack.services[name].proc.pid for name in MEASURED)]
-    for process in stack._processes():
+    assert stack.traefik is not None and stack.traefik.process is not None
+    if alone == "layanan":
+        chosen = {ceiling.proc.pid, *(stack.services[name].proc.pid for name in MEASURED)}
+        label = "batas, kesehatan, kependudukan"
+    else:
+        chosen = {stack.traefik.process.proc.pid}
+        label = "Traefik"
+    for process in [*stack._processes(), ceiling]:
         if process.proc is None:
             continue
         for member in _tree(process.proc.pid):
-            member.cpu_affinity(sorted(own if process.proc.pid in measured else others))
-    for member in _tree(ceiling.proc.pid):
-        member.cpu_affinity(sorted(own))
+            member.cpu_affinity(sorted(own if process.proc.pid in chosen else others))
     args.other_cores = others
-    return f"core {cores[0]}: batas, kesehatan, kependudukan; core {','.join(map(str, sorted(others)))}: selebihnya"
+    return f"core {cores[0]}: {label}; core {','.join(map(str, sorted(others)))}: selebihnya"
 
 
 def login(gateway_url: str, username: str) -> str:
@@ -372,7 +383,6 @@ def run(args: argparse.Namespace) -> None:
                 login(stack.gateway_url, "demo-operator"),
                 login(stack.gateway_url, "demo-warga"),
             )
-            args.placement = pin(stack, ceiling, args)
             assert stack.traefik is not None and stack.traefik.process is not None
             args.traefik_pid = stack.traefik.process.proc.pid
             kes, kdk = stack.ports.services["kesehatan"], stack.ports.services["kependudukan"]
@@ -402,11 +412,15 @@ def run(args: argparse.Namespace) -> None:
             targets.append(
                 Target("batas: FastAPI + psycopg", ceiling_url, kind="ceiling", pid=ceiling.proc.pid)
             )
-            results: list[tuple[Target, dict[str, Any]]] = []
-            for target in targets:
-                print(f"mengukur {target.name} ({target.kind}) ...", file=sys.stderr)
-                results.append((target, measure(target, args)))
-            report(results, args)
+            for alone in ("layanan", "gateway"):
+                placement = pin(stack, ceiling, args, alone=alone)
+                results: list[tuple[Target, dict[str, Any]]] = []
+                for target in targets:
+                    print(f"mengukur {target.name} ({target.kind}, {alone}) ...", file=sys.stderr)
+                    results.append((target, measure(target, args)))
+                report(results, args, placement)
+                if len(os.sched_getaffinity(0)) < 2:
+                    break  # one core: one placement
         finally:
             signal.signal(signal.SIGTERM, previous)
             if ceiling is not None:
@@ -414,7 +428,7 @@ def run(args: argparse.Namespace) -> None:
             stack.stop()
 
 
-def report(results: list[tuple[Target, dict[str, Any]]], args: argparse.Namespace) -> None:
+def report(results: list[tuple[Target, dict[str, Any]]], args: argparse.Namespace, placement: str) -> None:
     ceilings = [r["rps"] for t, r in results if t.kind == "ceiling"]
     ceiling = statistics.mean(ceilings)
     direct = {t.name: r["rps"] for t, r in results if t.kind == "direct"}
@@ -423,7 +437,7 @@ def report(results: list[tuple[Target, dict[str, Any]]], args: argparse.Namespac
         " satu worker uvicorn per proses"
     )
     print(f"batas (rata-rata dua ukuran): {ceiling:,.0f} req/s ({' / '.join(f'{c:,.0f}' for c in ceilings)})")
-    print(f"penempatan: {args.placement}; CPU per permintaan (us): proses yang diukur, Traefik")
+    print(f"penempatan: {placement}; CPU per permintaan (us): proses yang diukur, Traefik")
     header = (
         f"{'target':<30} {'jalur':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'/batas':>7} {'gw/dir':>7}"
         f" {'cpu':>6} {'traefik':>7}"

@@ -102,7 +102,7 @@ def add_routes(app: FastAPI, router: APIRouter, *, prefix: str) -> list[APIRoute
     FastAPI's `include_router` keeps the router as one lazily resolved branch, matched through its
     own layer (route contexts, a version walk of the tree) on every request: for a read of about
     1 ms that was a tenth of it. Added one by one, a request is matched by Starlette's loop over the
-    app's routes, as before FastAPI 0.120. Each route keeps what its router gave it (prefix, tags,
+    app's routes, as earlier FastAPI releases did. Each route keeps what its router gave it (prefix, tags,
     dependencies, responses); the router itself must add nothing at inclusion."""
     made: list[APIRoute] = []
     for route in router.routes:

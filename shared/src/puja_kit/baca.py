@@ -85,11 +85,9 @@ class Query:
 
     def message(self, *, prepare: bool) -> str:
         """The read's one message, with `%s` for the region's kode, then the parameters in `order`."""
-        execute = (
-            f"EXECUTE {self.name}({', '.join(['%s'] * len(self.order))})"
-            if self.order
-            else (f"EXECUTE {self.name}")
-        )
+        execute = f"EXECUTE {self.name}"
+        if self.order:
+            execute += f"({', '.join(['%s'] * len(self.order))})"
         return "; ".join([*([self.prepare] if prepare else []), _SET, execute])
 
 
@@ -197,9 +195,13 @@ class ReadPool:
                 return await cursor.fetchall()
             except psycopg.Error:
                 if not conn.closed:
-                    # A PREPARE outlives the failed message: start the connection's statements afresh.
+                    # A PREPARE outlives the failed message: start the connection's statements afresh
+                    # (or, if even that fails, the connection: the pool replaces a closed one).
                     prepared.clear()
-                    await conn.execute("DEALLOCATE ALL")
+                    try:
+                        await conn.execute("DEALLOCATE ALL")
+                    except psycopg.Error:
+                        await conn.close()
                 elif attempt + 1 < READ_ATTEMPTS:
                     continue  # lost under the read: again, on a fresh connection
                 raise
