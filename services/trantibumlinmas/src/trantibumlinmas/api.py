@@ -19,7 +19,7 @@ from puja_kit.repository import Page, PageDep
 from puja_kit.tenancy import TenantDep
 from puja_kit.workflow.laporan_api import add_laporan_routes
 
-from trantibumlinmas import cap, service
+from trantibumlinmas import cap
 from trantibumlinmas.laporan import JENIS
 from trantibumlinmas.schemas import (
     BatalIn,
@@ -37,6 +37,7 @@ from trantibumlinmas.schemas import (
     WilayahDaerah,
     WilayahSenyap,
 )
+from trantibumlinmas.service import penerimaan, peringatan, pos
 from trantibumlinmas.settings import Settings
 
 router = APIRouter(prefix="/{tenant}")
@@ -75,13 +76,13 @@ def _cached(request: Request, body: bytes, media_type: str) -> Response:
 async def get_wilayah(tenant: TenantDep, _: Publik, response: Response) -> WilayahDaerah:
     """Kecamatan dan desa/kelurahan daerah ini, untuk memilih wilayah peringatan (publik)."""
     response.headers["Cache-Control"] = "public, max-age=86400"
-    return service.wilayah_daerah(tenant)
+    return pos.wilayah_daerah(tenant)
 
 
 @router.get("/pos", response_model=Page[PosRead])
 async def list_pos(tenant: TenantDep, session: SessionDep, page: PageDep, _: Petugas) -> Page[PosRead]:
     """Pos linmas daerah, urut nama (petugas)."""
-    return await service.list_pos(session, tenant=tenant, page=page)
+    return await pos.list_pos(session, tenant=tenant, page=page)
 
 
 @router.post("/pos", response_model=PosRead, status_code=201)
@@ -91,7 +92,7 @@ async def create_pos(
     """Menambah pos linmas di sebuah desa/kelurahan daerah ini (petugas)."""
     if (replayed := await idempotency.replay()) is not None:
         return replayed
-    created = await service.create_pos(session, principal, tenant=tenant, data=body)
+    created = await pos.create_pos(session, principal, tenant=tenant, data=body)
     return await idempotency.remember(created, status=201)
 
 
@@ -100,7 +101,7 @@ async def update_pos(
     pos_id: UUID, tenant: TenantDep, body: PosUpdate, session: SessionDep, principal: Petugas
 ) -> PosRead:
     """Mengubah nama, desa, telepon atau status aktif pos linmas (petugas)."""
-    return await service.update_pos(session, principal, tenant=tenant, pos_id=pos_id, data=body)
+    return await pos.update_pos(session, principal, tenant=tenant, pos_id=pos_id, data=body)
 
 
 # --- early warnings ------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ async def update_pos(
 async def feed(request: Request, tenant: TenantDep, session: SessionDep, _: Publik) -> Response:
     """Peringatan dini yang berlaku atau akan berlaku di daerah ini, paling gawat dahulu (publik;
     ETag dan Cache-Control untuk ponsel yang memeriksa berkala)."""
-    current = await service.current_feed(session, tenant=tenant)
+    current = await peringatan.current_feed(session, tenant=tenant)
     return _cached(request, current.model_dump_json().encode(), "application/json")
 
 
@@ -125,7 +126,7 @@ async def issue(
     """Menerbitkan peringatan dini (Waspada, Siaga, Awas) untuk kecamatan/desa daerah ini (petugas)."""
     if (replayed := await idempotency.replay()) is not None:
         return replayed
-    created = await service.issue(session, principal, tenant=tenant, data=body)
+    created = await peringatan.issue(session, principal, tenant=tenant, data=body)
     return await idempotency.remember(created, status=201)
 
 
@@ -134,7 +135,7 @@ async def list_all(
     tenant: TenantDep, session: SessionDep, page: PageDep, _: Petugas
 ) -> Page[PeringatanPublik]:
     """Semua peringatan daerah, terbaru dahulu, termasuk yang berakhir dan dibatalkan (petugas)."""
-    return await service.list_all(session, tenant=tenant, page=page)
+    return await peringatan.list_all(session, tenant=tenant, page=page)
 
 
 @router.get("/peringatan/{peringatan_id}", response_model=PeringatanRead)
@@ -142,7 +143,9 @@ async def get_peringatan(
     peringatan_id: UUID, tenant: TenantDep, session: SessionDep, _: Publik
 ) -> PeringatanRead:
     """Versi terakhir peringatan dan riwayat versinya (publik, tanpa nama petugas)."""
-    return service.public_detail(await service.detail(session, tenant=tenant, peringatan_id=peringatan_id))
+    return peringatan.public_detail(
+        await peringatan.detail(session, tenant=tenant, peringatan_id=peringatan_id)
+    )
 
 
 @router.post("/peringatan/{peringatan_id}/perbarui", response_model=PeringatanRead)
@@ -150,7 +153,7 @@ async def update(
     peringatan_id: UUID, tenant: TenantDep, body: PeringatanIn, session: SessionDep, principal: Petugas
 ) -> PeringatanRead:
     """Memperbarui peringatan: versi baru (CAP Update); pos linmas menerima versi baru lagi (petugas)."""
-    return await service.update(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
+    return await peringatan.update(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
 
 
 @router.post("/peringatan/{peringatan_id}/batalkan", response_model=PeringatanRead)
@@ -158,7 +161,7 @@ async def cancel(
     peringatan_id: UUID, tenant: TenantDep, body: BatalIn, session: SessionDep, principal: Petugas
 ) -> PeringatanRead:
     """Membatalkan peringatan dengan alasan (CAP Cancel); riwayatnya tetap tersimpan (petugas)."""
-    return await service.cancel(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
+    return await peringatan.cancel(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
 
 
 @router.get("/peringatan/{peringatan_id}/penerimaan", response_model=PapanPenerimaan)
@@ -166,7 +169,7 @@ async def board(
     request: Request, peringatan_id: UUID, tenant: TenantDep, session: SessionDep, _: Petugas
 ) -> PapanPenerimaan:
     """Papan tanda terima per wilayah: pos tercakup, sudah menerima, masih diam, dan tautannya (petugas)."""
-    return await service.board(
+    return await penerimaan.board(
         session,
         tenant=tenant,
         peringatan_id=peringatan_id,
@@ -180,13 +183,13 @@ async def record(
     peringatan_id: UUID, tenant: TenantDep, body: TerimaCatat, session: SessionDep, principal: Petugas
 ) -> PenerimaanRead:
     """Mencatat tanda terima pos yang disampaikan lewat telepon atau radio (petugas)."""
-    return await service.record(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
+    return await penerimaan.record(session, principal, tenant=tenant, peringatan_id=peringatan_id, data=body)
 
 
 @router.get("/senyap", response_model=list[WilayahSenyap])
 async def silent(request: Request, tenant: TenantDep, session: SessionDep, _: Petugas) -> list[WilayahSenyap]:
     """Wilayah peringatan yang berlaku yang posnya masih diam lewat batas menit senyap (petugas)."""
-    return await service.silent_areas(
+    return await penerimaan.silent_areas(
         session, tenant=tenant, secret=_secret(request), senyap_menit=_settings(request).senyap_menit
     )
 
@@ -199,7 +202,7 @@ async def open_link(
     request: Request, token: Token, tenant: TenantDep, session: SessionDep, _: Publik
 ) -> TautanTerima:
     """Isi tautan tanda terima sebuah pos: peringatan, pos, dan apakah sudah diterima (publik, bertoken)."""
-    return await service.open_link(session, tenant=tenant, secret=_secret(request), token=token)
+    return await penerimaan.open_link(session, tenant=tenant, secret=_secret(request), token=token)
 
 
 @router.post("/penerimaan/{token}", response_model=PenerimaanRead, status_code=201)
@@ -207,7 +210,7 @@ async def acknowledge(
     request: Request, token: Token, tenant: TenantDep, session: SessionDep, _: Publik
 ) -> PenerimaanRead:
     """Pos menekan "Terima": sekali saja, hanya untuk pasangan peringatan dan pos tautannya (publik, bertoken)."""
-    return await service.acknowledge_link(session, tenant=tenant, secret=_secret(request), token=token)
+    return await penerimaan.acknowledge_link(session, tenant=tenant, secret=_secret(request), token=token)
 
 
 # --- CAP 1.2 ----------------------------------------------------------------------------------------------
@@ -218,7 +221,7 @@ async def cap_feed(request: Request, tenant: TenantDep, session: SessionDep, _: 
     """Umpan Atom pesan CAP 1.2 daerah ini: satu entri per peringatan dalam masa berlakunya, termasuk
     pembatalannya (publik)."""
     base_url = str(request.url.replace(query="")).removesuffix("/cap.atom")
-    body = await service.cap_feed(session, tenant=tenant, base_url=base_url)
+    body = await peringatan.cap_feed(session, tenant=tenant, base_url=base_url)
     return _cached(request, body, cap.ATOM_MEDIA_TYPE)
 
 
@@ -231,5 +234,5 @@ async def cap_alert(
     Tingkat ke urgency/severity/certainty/responseType: WASPADA Future/Moderate/Possible/Monitor,
     SIAGA Expected/Severe/Likely/Prepare, AWAS Immediate/Extreme/Observed/Evacuate (Cancel: AllClear).
     Area: areaDesc nama wilayah, geocode valueName KODE_WILAYAH dengan kode Kemendagri."""
-    body = await service.cap_alert(session, tenant=tenant, versi_id=versi_id)
+    body = await peringatan.cap_alert(session, tenant=tenant, versi_id=versi_id)
     return _cached(request, body, cap.CAP_MEDIA_TYPE)

@@ -13,9 +13,9 @@ from puja_kit.events.catalog import LayananSettings
 from puja_kit.tenancy import Tenant
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from trantibumlinmas import service
 from trantibumlinmas.repository import PeringatanRepository, PosRepository
 from trantibumlinmas.schemas import PeringatanIn, PosCreate
+from trantibumlinmas.service import peringatan, pos
 from trantibumlinmas.settings import Settings
 
 TENANT = Tenant(
@@ -48,7 +48,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         await repo.scope()
         for nama, kode, telepon in POS:
             if await repo.named(nama) is None:
-                await service.create_pos(
+                await pos.create_pos(
                     session,
                     PETUGAS,
                     tenant=TENANT,
@@ -56,7 +56,7 @@ async def seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
                 )
         now = utcnow()
         if not await PeringatanRepository(session, TENANT.kode).running(now, with_cancelled=False):
-            await service.issue(
+            await peringatan.issue(
                 session,
                 PETUGAS,
                 tenant=TENANT,
