@@ -44,6 +44,9 @@ async def test_route_metrics_carry_the_route_template_and_count_errors(start_ser
     [status] = statuses
     assert 400 <= status < 500
     assert (await svc.client.get("/api/kesehatan/openapi.json")).status_code == 200
+    # A route the fast lane serves (puja_kit.jalur) is counted on its template too.
+    lane = await svc.client.get("/api/kesehatan/v1/63.08/fasilitas")
+    assert lane.status_code == 404
 
     text = (await svc.client.get("/metrics")).text
     assert raw_id not in text and "63.08" not in text, "a raw path must never be a label"
@@ -55,11 +58,13 @@ async def test_route_metrics_carry_the_route_template_and_count_errors(start_ser
     assert value(samples, f"{duration}_bucket", **refused, le="+Inf") == 3
     ok = {"http_route": "/api/kesehatan/openapi.json", "http_response_status_code": "200"}
     assert value(samples, f"{duration}_count", **ok) == 1
-    # Errors are the requests whose status is 4xx or 5xx: the refused three, not the 200.
+    in_lane = {"http_route": "/api/kesehatan/v1/{tenant}/fasilitas", "http_response_status_code": "404"}
+    assert value(samples, f"{duration}_count", **in_lane) == 1
+    # Errors are the requests whose status is 4xx or 5xx: the refused three and the lane's 404, not the 200.
     errors = sum(
         v for labels, v in samples[f"{duration}_count"] if int(labels["http_response_status_code"]) >= 400
     )
-    assert errors == 3
+    assert errors == 4
     # Nothing is in flight once the requests are answered (/metrics itself is not counted).
     assert value(samples, "http_server_active_requests", http_request_method="GET") == 0
     # /metrics and the health checks are not requests of the service.
