@@ -212,3 +212,27 @@ async def test_a_restarted_service_keeps_its_data(platform: LocalStack, gw: http
     platform.wait_ready("akun")
     me = await gw.get("/api/akun/v1/me", headers=await login(gw, "demo-warga"))
     assert me.status_code == 200
+
+
+async def _registry_reads(platform: LocalStack) -> float:
+    """How many times the registry has answered a region's page (its own route metrics)."""
+    port = platform.ports.services["tenant_registry"]
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("http_server_request_duration_seconds_count{")
+        and 'http_route="/api/tenants/v1/tenants/{tenant}"' in line
+        and 'http_request_method="GET"' in line
+    )
+
+
+async def test_the_portal_asks_the_registry_for_a_region_once_for_many_pages(
+    platform: LocalStack, gw: httpx.AsyncClient
+) -> None:
+    before = await _registry_reads(platform)
+    for path in ("/kab-hulu-sungai-utara", "/kab-hulu-sungai-utara/kesehatan", "/kab-hulu-sungai-utara"):
+        assert (await gw.get(path)).status_code == 200
+    # One question for the three pages (none if an earlier page of this region is still kept).
+    assert await _registry_reads(platform) - before <= 1

@@ -115,8 +115,9 @@ T = TypeVar("T")
 
 @dataclass
 class MinuteCache(Generic[T]):
-    """The answers of the last minute, by key (a test may set `seconds`): a layanan's own activity per
-    region (app.state.aktivitas), and the portal's copy of what the layanan answered."""
+    """The answers of the last minute (or of `seconds`), by key: a layanan's own activity per region
+    (app.state.aktivitas), the portal's copy of what the layanan answered, and the portal's copy of
+    the registry's region pages."""
 
     seconds: float = CACHE_SECONDS
     answers: dict[str, tuple[float, T]] = field(default_factory=dict)
@@ -129,6 +130,9 @@ class MinuteCache(Generic[T]):
 
     def put(self, key: str, answer: T) -> None:
         self.answers[key] = (time.monotonic(), answer)
+
+    def forget(self, key: str) -> None:
+        self.answers.pop(key, None)
 
 
 AktivitasCache = MinuteCache[Aktivitas]

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.backend import Masalah, TakTerjangkau
 from portal.halaman import LAYANAN_PAGES, admin, akun, pusat, templat, umum
+from portal.halaman.dasar import daerah_cache
 from portal.sesi import CsrfDitolak, PerluMasuk, apply_cookies, login_url
 from portal.settings import Settings
 from portal.tampilan import HERE, TEMPLATES, page
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # What each layanan said of its activity in a region, kept the minute the layanan keeps it.
     app.state.aktivitas_layanan = MinuteCache[dict[str, Any]]()
+    app.state.daerah = daerah_cache()
     version = asset_version()
     TEMPLATES.env.globals["versi_aset"] = version
     worker = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSI__", version)

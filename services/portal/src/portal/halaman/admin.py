@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from portal.backend import Masalah
-from portal.halaman.dasar import Daerah, DaerahDep, FormDep, kunci_baru, pindah, teks
+from portal.halaman.dasar import Daerah, DaerahDep, FormDep, forget_daerah, kunci_baru, pindah, teks
 from portal.sesi import MasukDep, Pengunjung
 from portal.tampilan import page
 
@@ -149,6 +149,7 @@ async def simpan_layanan(daerah: AdminDep, pengunjung: MasukDep, layanan: str, f
         await pengunjung.api.put(f"{REGISTRY}/tenants/{daerah.slug}/layanan/{layanan}", body)
     except Masalah as exc:
         return _layanan_page(daerah, pengunjung, await _info(pengunjung, layanan), isian, exc)
+    forget_daerah(pengunjung, daerah.slug)
     return pindah(f"/{daerah.slug}/admin?pesan=layanan")
 
 
@@ -157,6 +158,7 @@ async def nonaktifkan_layanan(
     daerah: AdminDep, pengunjung: MasukDep, layanan: str, form: FormDep
 ) -> Response:
     await pengunjung.api.delete(f"{REGISTRY}/tenants/{daerah.slug}/layanan/{layanan}")
+    forget_daerah(pengunjung, daerah.slug)
     return pindah(f"/{daerah.slug}/admin?pesan=nonaktif")
 
 
@@ -205,6 +207,7 @@ async def tambah_opd(daerah: AdminDep, pengunjung: MasukDep, form: FormDep) -> R
         )
     except Masalah as exc:
         return await _opd_page(daerah, pengunjung, isian=isian, masalah=exc)
+    forget_daerah(pengunjung, daerah.slug)
     return pindah(f"/{daerah.slug}/admin/opd?pesan=opd")
 
 
@@ -220,6 +223,7 @@ async def ubah_opd(daerah: AdminDep, pengunjung: MasukDep, opd_id: str, form: Fo
         await pengunjung.api.patch(f"{REGISTRY}/tenants/{daerah.slug}/opd/{opd_id}", body)
     except Masalah as exc:
         return await _opd_page(daerah, pengunjung, masalah=exc)
+    forget_daerah(pengunjung, daerah.slug)
     return pindah(f"/{daerah.slug}/admin/opd?pesan=opd_ubah")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from puja_kit.aktivitas import MinuteCache
 from puja_kit.catalog import load_catalog
 
 from portal.backend import Masalah
@@ -40,8 +42,25 @@ class Daerah:
         return None
 
 
+# The registry's page of a region (profile, layanan settings, OPDs), kept this long by each portal
+# replica: every page of a region needs it, and it changes only when the region's admin changes it
+# through the portal, which then forgets it at once (`forget_daerah`; another replica may show the old
+# page for these seconds). It is public and the same for every caller.
+DAERAH_SECONDS = 10.0
+
+
+def daerah_cache() -> MinuteCache[dict[str, Any]]:
+    """The portal's copy of the registry's region pages (app.state.daerah, made in main.py)."""
+    return MinuteCache[dict[str, Any]](seconds=DAERAH_SECONDS)
+
+
 async def load_daerah(pengunjung: Pengunjung, slug: str) -> Daerah:
-    detail = await pengunjung.api.get(f"/api/tenants/v1/tenants/{slug}")
+    cache: MinuteCache[dict[str, Any]] = pengunjung.request.app.state.daerah
+    detail = cache.get(slug)
+    if detail is None:
+        detail = await pengunjung.api.get(f"/api/tenants/v1/tenants/{slug}")
+        cache.put(slug, detail)
+    detail = copy.deepcopy(detail)  # a page may rearrange its copy
     return Daerah(
         slug=detail["slug"],
         kode=detail["kode"],
@@ -50,6 +69,12 @@ async def load_daerah(pengunjung: Pengunjung, slug: str) -> Daerah:
         layanan=list(detail.get("layanan") or []),
         detail=detail,
     )
+
+
+def forget_daerah(pengunjung: Pengunjung, slug: str) -> None:
+    """After a change of the region at the registry: the next page asks again."""
+    cache: MinuteCache[dict[str, Any]] = pengunjung.request.app.state.daerah
+    cache.forget(slug)
 
 
 async def _daerah(slug: str, pengunjung: PengunjungDep) -> Daerah:
