@@ -215,3 +215,16 @@ def test_ministry_onboards_a_region_and_sees_how_active_each_layanan_is(tab: Any
     assert "Sepi" not in demo_text, "the demo region's layanan have fresh data"
     pusat.shot("daerah-sepi")
     assert pusat.axe_serious() == []
+
+
+def test_a_signed_in_person_refused_a_page_gets_its_page_not_a_server_error(tab: Any) -> None:
+    """A page that refuses a signed-in person (a Masalah raised while the page's dependencies are
+    solved) answers with the refusal, the person still shown as signed in."""
+    warga = tab("warga-ditolak")
+    warga.login("demo-warga")
+    response = warga.page.goto(warga.base_url + f"/{DEMO}/admin", wait_until="networkidle")
+    assert response is not None and response.status == 403
+    text = _text(warga)
+    assert "Khusus admin daerah" in text
+    assert warga.page.locator("header").get_by_text("Keluar (").count() == 1
+    warga.shot("admin-ditolak")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
+from uuid import UUID
 
 import httpx
 from fastapi import Depends, Request, Response
@@ -81,29 +82,48 @@ class CsrfDitolak(Exception):
     """A form arrived without a valid CSRF token."""
 
 
+@dataclass(frozen=True)
+class Akun:
+    """Who is signed in, as their session said: pages and templates read this, never the session row.
+    The row belongs to the request's transaction, which expires it when a page fails (a refusal raised
+    while a page's dependencies are solved), and the error page must still say who is signed in."""
+
+    akun_id: UUID
+    nama: str
+    grants: tuple[dict[str, Any], ...]
+    nik_terbukti_di: tuple[str, ...]
+
+    @classmethod
+    def of(cls, sesi: Sesi | None) -> Akun | None:
+        if sesi is None:
+            return None
+        return cls(sesi.akun_id, sesi.nama, tuple(sesi.grants), tuple(sesi.nik_terbukti_di))
+
+
 @dataclass
 class Pengunjung:
     """The person behind a request, with their calls to the services already set up."""
 
     request: Request
     settings: Settings
-    sesi: Sesi | None
+    sesi: Sesi | None  # the row, for what changes it (refreshed tokens, sign-out)
     api: Backend
     binding: str
     cookies: list[tuple[str, str, int]] = field(default_factory=list)
+    akun: Akun | None = None
 
     @property
     def masuk(self) -> bool:
-        return self.sesi is not None
+        return self.akun is not None
 
     @property
     def csrf(self) -> str:
         return _signer(self.settings).dumps(self.binding)
 
     def has(self, role: str, *, tenant: str | None = None, layanan: str | None = None) -> bool:
-        if self.sesi is None:
+        if self.akun is None:
             return False
-        for grant in self.sesi.grants:
+        for grant in self.akun.grants:
             if grant.get("role") != role:
                 continue
             if tenant is not None and grant.get("tenant") not in (tenant, None):
@@ -115,11 +135,11 @@ class Pengunjung:
 
     def opd_of(self, tenant: str, layanan: str) -> str | None:
         """The OPD this operator works for in the region's layanan (puja_kit.auth.Principal.opd_of)."""
-        if self.sesi is None or self.has("admin_daerah", tenant=tenant):
+        if self.akun is None or self.has("admin_daerah", tenant=tenant):
             return None
         found = [
             g
-            for g in self.sesi.grants
+            for g in self.akun.grants
             if g.get("role") == "operator"
             and g.get("tenant") == tenant
             and g.get("layanan") in (None, layanan)
@@ -138,17 +158,17 @@ class Pengunjung:
 
     def staff_regions(self) -> list[str]:
         """Region codes where this person is an operator or the admin."""
-        if self.sesi is None:
+        if self.akun is None:
             return []
         found = {
             str(g["tenant"])
-            for g in self.sesi.grants
+            for g in self.akun.grants
             if g.get("role") in ("operator", "admin_daerah") and g.get("tenant")
         }
         return sorted(found)
 
     def nik_proved_in(self, kode: str) -> bool:
-        return self.sesi is not None and kode in self.sesi.nik_terbukti_di
+        return self.akun is not None and kode in self.akun.nik_terbukti_di
 
 
 def _signer(settings: Settings) -> URLSafeTimedSerializer:
@@ -232,6 +252,7 @@ async def _pengunjung(request: Request, session: SessionDep) -> Pengunjung:
         api=Backend(client, token=access if sesi else None, address=address),
         binding=binding,
         cookies=cookies,
+        akun=Akun.of(sesi),
     )
     request.state.pengunjung = visitor
     return visitor
@@ -241,7 +262,7 @@ PengunjungDep = Annotated[Pengunjung, Depends(_pengunjung)]
 
 
 async def _masuk(pengunjung: PengunjungDep) -> Pengunjung:
-    if pengunjung.sesi is None:
+    if pengunjung.akun is None:
         request = pengunjung.request
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise PerluMasuk(path)
@@ -277,7 +298,7 @@ async def sign_in(
     _store_tokens(sesi, pair, pengunjung.settings)
     session.add(sesi)
     pengunjung.cookies.append((SESSION_COOKIE, raw, pengunjung.settings.session_idle_days * 86400))
-    pengunjung.sesi = sesi
+    pengunjung.sesi, pengunjung.akun = sesi, Akun.of(sesi)
 
 
 async def sign_out(session: AsyncSession, pengunjung: Pengunjung) -> None:
@@ -286,7 +307,7 @@ async def sign_out(session: AsyncSession, pengunjung: Pengunjung) -> None:
         with contextlib.suppress(Masalah):
             await pengunjung.api.post("/api/akun/v1/logout")
         await session.delete(pengunjung.sesi)
-        pengunjung.sesi = None
+        pengunjung.sesi = pengunjung.akun = None
     pengunjung.cookies.append((SESSION_COOKIE, "", 0))
 
 
@@ -309,6 +330,7 @@ async def refresh_profile(pengunjung: Pengunjung) -> None:
     )
     sesi.grants = list(me.get("grants") or [])
     sesi.nik_terbukti_di = list(me.get("nik_terbukti_di") or [])
+    pengunjung.akun = Akun.of(sesi)
 
 
 def apply_cookies(request: Request, response: Response) -> None:

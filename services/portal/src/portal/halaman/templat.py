@@ -73,8 +73,8 @@ async def simpan(
     isi = teks(form, "isi")[:2000]
     if len(isi) < 5:
         return pindah(f"/{daerah.slug}/templat/{layanan}?pesan=penuh")
-    assert pengunjung.sesi is not None
-    ok = await templat.save(session, daerah.kode, layanan, isi, pengunjung.sesi.akun_id)
+    assert pengunjung.akun is not None
+    ok = await templat.save(session, daerah.kode, layanan, isi, pengunjung.akun.akun_id)
     return pindah(f"/{daerah.slug}/templat/{layanan}?pesan={'disimpan' if ok else 'penuh'}")
 
 
