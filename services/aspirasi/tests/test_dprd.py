@@ -266,3 +266,46 @@ async def test_an_agenda_is_done_or_cancelled_once_with_a_reason(
             headers=layanan.operator_y,
         )
     ).status_code == 404
+
+
+async def test_a_create_sent_twice_with_one_key_makes_one_record(
+    layanan: LayananDriver, make_fraksi: Make, make_komisi: Make
+) -> None:
+    """The portal's forms carry an Idempotency-Key, and an offline draft is sent again with it: the
+    second send gets the first answer and makes nothing new (factions, commissions, members, agenda)."""
+    fraksi, komisi = await make_fraksi(), await make_komisi()
+    sends = [
+        ("/fraksi", {"nama": "Fraksi Kunci", "singkatan": "F-Kunci"}),
+        ("/komisi", {"nama": "Komisi Kunci", "bidang": "Pemerintahan dan hukum"}),
+        (
+            "/anggota",
+            {
+                "nama": "Anggota Kunci",
+                "dapil": "Dapil 2",
+                "periode_mulai": "2024-08-26",
+                "periode_selesai": "2029-08-26",
+                "fraksi_id": fraksi["id"],
+            },
+        ),
+        (
+            "/agenda",
+            {
+                "jenis": "RDP",
+                "judul": "Rapat kunci",
+                "tempat": "Gedung DPRD",
+                "mulai": in_hours(24),
+                "selesai": in_hours(26),
+                "komisi_id": komisi["id"],
+            },
+        ),
+    ]
+    for path, body in sends:
+        headers = {**layanan.operator_x, "Idempotency-Key": f"uji-kunci-{path.strip('/')}-0001"}
+        first = await layanan.client.post(layanan.url(path), json=body, headers=headers)
+        second = await layanan.client.post(layanan.url(path), json=body, headers=headers)
+        assert first.status_code == 201, f"{path}: {first.text}"
+        assert (second.status_code, second.json()) == (201, first.json()), path
+    agenda = (await layanan.client.get(layanan.url("/agenda"))).json()["items"]
+    assert [a["judul"] for a in agenda].count("Rapat kunci") == 1
+    anggota = (await layanan.client.get(layanan.url("/anggota"))).json()["items"]
+    assert [a["nama"] for a in anggota].count("Anggota Kunci") == 1

@@ -239,3 +239,38 @@ async def test_staff_tie_a_damage_report_to_an_inventory_item(layanan: LayananDr
     # A report of another region, or none at all, is not found.
     missing = await p.client.post(f"{path}/{jalan['id']}", headers=p.operator_x)
     assert missing.status_code == 404
+
+
+async def test_a_create_sent_twice_with_one_key_makes_one_record(layanan: LayananDriver) -> None:
+    """The portal's forms carry an Idempotency-Key, and an offline draft is sent again with it: the
+    second send gets the first answer and makes nothing new (assets, projects, machines)."""
+    p = layanan
+    sends = [
+        (
+            "/aset",
+            {"jenis": "drainase", "nama": "Saluran Jl. Uji Kunci", "panjang_m": 120, "tipe": "terbuka"},
+        ),
+        ("/alat", {"nama": "Ekskavator Uji Kunci", "jenis": "excavator", "nomor": "DA 9999 UK"}),
+    ]
+    for path, body in sends:
+        headers = {**p.operator_x, "Idempotency-Key": f"uji-kunci-{path.strip('/')}-0001"}
+        first = await p.client.post(p.url(path), json=body, headers=headers)
+        second = await p.client.post(p.url(path), json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        assert (second.status_code, second.json()) == (201, first.json())
+    aset = await ruas(p, "077", 1.5, nama="Ruas Uji Kunci")
+    proyek = {
+        "nama": "Rehab Uji Kunci",
+        "anggaran": 150_000_000,
+        "kontraktor": "CV Uji",
+        "mulai": hari(1),
+        "selesai": hari(60),
+        "aset_ids": [aset["id"]],
+    }
+    headers = {**p.operator_x, "Idempotency-Key": "uji-kunci-proyek-0001"}
+    first = await p.client.post(p.url("/proyek"), json=proyek, headers=headers)
+    second = await p.client.post(p.url("/proyek"), json=proyek, headers=headers)
+    assert first.status_code == 201, first.text
+    assert second.json() == first.json()
+    daftar = (await p.client.get(p.url("/proyek"))).json()["items"]
+    assert [x["nama"] for x in daftar].count("Rehab Uji Kunci") == 1

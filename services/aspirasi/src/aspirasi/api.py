@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from puja_kit.access import Petugas, Publik, WargaAtauPetugas
 from puja_kit.db import SessionDep
+from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import CursorDep, CursorPage, Page, PageDep
 from puja_kit.tenancy import TenantDep, is_staff
 from puja_kit.workflow.laporan_api import add_laporan_routes
@@ -65,9 +66,15 @@ async def list_fraksi(
 
 
 @router.post("/fraksi", response_model=FraksiRead, status_code=201)
-async def create_fraksi(tenant: TenantDep, body: FraksiCreate, session: SessionDep, _: Petugas) -> FraksiRead:
+async def create_fraksi(
+    tenant: TenantDep, body: FraksiCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Menambah fraksi (Sekretariat DPRD: petugas aspirasi atau admin daerah)."""
-    return await service.create_fraksi(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_fraksi(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.patch("/fraksi/{fraksi_id}", response_model=FraksiRead)
@@ -95,9 +102,15 @@ async def get_komisi(tenant: TenantDep, komisi_id: UUID, session: SessionDep, _:
 
 
 @router.post("/komisi", response_model=KomisiRead, status_code=201)
-async def create_komisi(tenant: TenantDep, body: KomisiCreate, session: SessionDep, _: Petugas) -> KomisiRead:
+async def create_komisi(
+    tenant: TenantDep, body: KomisiCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Menambah komisi (petugas)."""
-    return await service.create_komisi(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_komisi(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.patch("/komisi/{komisi_id}", response_model=KomisiRead)
@@ -137,10 +150,14 @@ async def get_anggota(tenant: TenantDep, anggota_id: UUID, session: SessionDep, 
 
 @router.post("/anggota", response_model=AnggotaRead, status_code=201)
 async def create_anggota(
-    tenant: TenantDep, body: AnggotaCreate, session: SessionDep, _: Petugas
-) -> AnggotaRead:
+    tenant: TenantDep, body: AnggotaCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Menambah anggota DPRD; fraksi dan komisinya harus milik DPRD daerah ini (petugas)."""
-    return await service.create_anggota(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_anggota(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.patch("/anggota/{anggota_id}", response_model=AnggotaRead)
@@ -177,9 +194,15 @@ async def get_agenda(tenant: TenantDep, agenda_id: UUID, session: SessionDep, _:
 
 
 @router.post("/agenda", response_model=AgendaRead, status_code=201)
-async def create_agenda(tenant: TenantDep, body: AgendaCreate, session: SessionDep, _: Petugas) -> AgendaRead:
+async def create_agenda(
+    tenant: TenantDep, body: AgendaCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Menjadwalkan reses atau RDP: anggota atau komisi, tempat (kode wilayah dan/atau teks), waktu (petugas)."""
-    return await service.create_agenda(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_agenda(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.post("/agenda/{agenda_id}/status", response_model=AgendaRead)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from puja_kit.access import Petugas, Publik
 from puja_kit.db import SessionDep
+from puja_kit.idempotency import IdempotencyDep
 from puja_kit.repository import CursorDep, CursorPage
 from puja_kit.tenancy import TenantDep
 
@@ -61,9 +62,15 @@ async def ringkasan(tenant: TenantDep, session: SessionDep, _: Publik) -> Ringka
 
 
 @router.post("/aset", response_model=AsetRead, status_code=201)
-async def create_aset(body: AsetIn, tenant: TenantDep, session: SessionDep, _: Petugas) -> AsetRead:
+async def create_aset(
+    body: AsetIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Mencatat ruas jalan (sesuai SK Bupati), jembatan atau saluran drainase (petugas)."""
-    return await service.create_aset(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_aset(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.get("/aset/{aset_id}", response_model=AsetRead)
@@ -120,9 +127,15 @@ async def list_proyek(
 
 
 @router.post("/proyek", response_model=ProyekRead, status_code=201)
-async def create_proyek(body: ProyekIn, tenant: TenantDep, session: SessionDep, _: Petugas) -> ProyekRead:
+async def create_proyek(
+    body: ProyekIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Mencatat proyek dengan anggaran (rupiah), kontraktor dan aset yang dikerjakan (petugas)."""
-    return await service.create_proyek(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_proyek(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.get("/proyek/{proyek_id}", response_model=ProyekRead)

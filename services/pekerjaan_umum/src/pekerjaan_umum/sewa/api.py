@@ -43,9 +43,15 @@ async def list_alat(tenant: TenantDep, session: SessionDep, _: Publik) -> list[A
 
 
 @router.post("/alat", response_model=AlatRead, status_code=201)
-async def create_alat(body: AlatIn, tenant: TenantDep, session: SessionDep, _: Petugas) -> AlatRead:
+async def create_alat(
+    body: AlatIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
+) -> Response:
     """Mencatat alat berat: nama, jenis, nomor polisi/seri (petugas)."""
-    return await service.create_alat(session, tenant=tenant, data=body)
+    if (replayed := await idempotency.replay()) is not None:
+        return replayed
+    return await idempotency.remember(
+        await service.create_alat(session, tenant=tenant, data=body), status=201
+    )
 
 
 @router.patch("/alat/{alat_id}", response_model=AlatRead)
