@@ -7,6 +7,7 @@ key in its own transaction; a second one waits on that row, then replays the sto
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -71,6 +72,13 @@ class Idempotency:
         return JSONResponse(
             record.response, status_code=record.status, headers={"Idempotent-Replayed": "true"}
         )
+
+    async def run(self, create: Callable[[], Awaitable[BaseModel]], *, status: int = 201) -> JSONResponse:
+        """The stored answer for a repeated key; otherwise `create()`'s result, remembered under it.
+        What a create route does: `return await idempotency.run(lambda: service.create(...))`."""
+        if (replayed := await self.replay()) is not None:
+            return replayed
+        return await self.remember(await create(), status=status)
 
     async def remember(self, result: BaseModel, *, status: int = 201) -> JSONResponse:
         body = jsonable_encoder(result)

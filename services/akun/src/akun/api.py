@@ -58,10 +58,7 @@ async def register(
     principal: Publik,
 ) -> Response:
     """Mendaftar sebagai warga dengan NIK dan e-mail atau nomor telepon."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    akun = await service.register(session, runtime, data=body)
-    return await idempotency.remember(akun, status=201)
+    return await idempotency.run(lambda: service.register(session, runtime, data=body))
 
 
 @router.post("/login", response_model=TokenPair)
@@ -170,12 +167,11 @@ async def create_staff(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Membuat akun operator atau admin daerah (admin daerah itu atau admin pusat)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    staff = await service.create_staff(
-        session, principal, runtime=runtime, tenants=tenants, slug=tenant, data=body
+    return await idempotency.run(
+        lambda: service.create_staff(
+            session, principal, runtime=runtime, tenants=tenants, slug=tenant, data=body
+        )
     )
-    return await idempotency.remember(staff, status=201)
 
 
 @router.patch("/{tenant}/staff/{akun_id}", response_model=StaffRead)

@@ -70,11 +70,7 @@ async def create_fraksi(
     tenant: TenantDep, body: FraksiCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Menambah fraksi (Sekretariat DPRD: petugas aspirasi atau admin daerah)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_fraksi(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_fraksi(session, tenant=tenant, data=body))
 
 
 @router.patch("/fraksi/{fraksi_id}", response_model=FraksiRead)
@@ -106,11 +102,7 @@ async def create_komisi(
     tenant: TenantDep, body: KomisiCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Menambah komisi (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_komisi(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_komisi(session, tenant=tenant, data=body))
 
 
 @router.patch("/komisi/{komisi_id}", response_model=KomisiRead)
@@ -153,11 +145,7 @@ async def create_anggota(
     tenant: TenantDep, body: AnggotaCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Menambah anggota DPRD; fraksi dan komisinya harus milik DPRD daerah ini (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_anggota(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_anggota(session, tenant=tenant, data=body))
 
 
 @router.patch("/anggota/{anggota_id}", response_model=AnggotaRead)
@@ -198,11 +186,7 @@ async def create_agenda(
     tenant: TenantDep, body: AgendaCreate, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Menjadwalkan reses atau RDP: anggota atau komisi, tempat (kode wilayah dan/atau teks), waktu (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_agenda(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_agenda(session, tenant=tenant, data=body))
 
 
 @router.post("/agenda/{agenda_id}/status", response_model=AgendaRead)

@@ -60,10 +60,7 @@ async def create_permohonan(
     idem: IdempotencyDep,
 ) -> Response:
     """Mengajukan permohonan dokumen atau perubahan data kependudukan (warga)."""
-    if (replayed := await idem.replay()) is not None:
-        return replayed
-    created = await permohonan.create(session, principal, tenant=tenant, data=body)
-    return await idem.remember(created)
+    return await idem.run(lambda: permohonan.create(session, principal, tenant=tenant, data=body))
 
 
 @router.get("/permohonan/saya", response_model=CursorPage[PermohonanListItem])

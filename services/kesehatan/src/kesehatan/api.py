@@ -184,10 +184,7 @@ async def book(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Mengambil nomor antrian di poli untuk hari berobat (warga)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    booked = await antrian.book(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(booked, status=201)
+    return await idempotency.run(lambda: antrian.book(session, principal, tenant=tenant, data=body))
 
 
 @router.get("/{tenant}/antrian/saya", response_model=list[AntrianRead])

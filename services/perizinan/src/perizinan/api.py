@@ -83,10 +83,9 @@ async def create_jenis_izin(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Menambah jenis izin (petugas perizinan)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    created = await jenis_izin.create_jenis_izin(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(created, status=201)
+    return await idempotency.run(
+        lambda: jenis_izin.create_jenis_izin(session, principal, tenant=tenant, data=body)
+    )
 
 
 @router.patch("/jenis-izin/{jenis_izin_id}", response_model=JenisIzinRead)
@@ -115,10 +114,9 @@ async def create_permohonan(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Membuat draf permohonan izin dengan nomor pelacakan (warga)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    created = await permohonan.create_permohonan(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(created, status=201)
+    return await idempotency.run(
+        lambda: permohonan.create_permohonan(session, principal, tenant=tenant, data=body)
+    )
 
 
 @router.get("/permohonan", response_model=CursorPage[PermohonanRingkas])
@@ -218,10 +216,9 @@ async def terbitkan(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Menyelesaikan permohonan dan menerbitkan izinnya (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    issued = await izin.terbitkan(session, principal, tenant=tenant, permohonan_id=permohonan_id)
-    return await idempotency.remember(issued, status=201)
+    return await idempotency.run(
+        lambda: izin.terbitkan(session, principal, tenant=tenant, permohonan_id=permohonan_id)
+    )
 
 
 # --- izin ------------------------------------------------------------------------------------------

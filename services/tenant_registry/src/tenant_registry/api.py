@@ -56,10 +56,7 @@ async def onboard_tenant(
     body: TenantCreate, session: SessionDep, principal: AdminPusat, idempotency: IdempotencyDep
 ) -> Response:
     """Mendaftarkan daerah berdasarkan kode wilayah (admin pusat)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    detail = await service.onboard(session, kode=body.kode)
-    return await idempotency.remember(detail, status=201)
+    return await idempotency.run(lambda: service.onboard(session, kode=body.kode))
 
 
 @router.get("/tenants/{tenant}", response_model=TenantDetail)

@@ -90,10 +90,7 @@ async def create_pos(
     tenant: TenantDep, body: PosCreate, session: SessionDep, principal: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Menambah pos linmas di sebuah desa/kelurahan daerah ini (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    created = await pos.create_pos(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(created, status=201)
+    return await idempotency.run(lambda: pos.create_pos(session, principal, tenant=tenant, data=body))
 
 
 @router.patch("/pos/{pos_id}", response_model=PosRead)
@@ -124,10 +121,7 @@ async def issue(
     idempotency: IdempotencyDep,
 ) -> Response:
     """Menerbitkan peringatan dini (Waspada, Siaga, Awas) untuk kecamatan/desa daerah ini (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    created = await peringatan.issue(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(created, status=201)
+    return await idempotency.run(lambda: peringatan.issue(session, principal, tenant=tenant, data=body))
 
 
 @router.get("/peringatan/semua", response_model=Page[PeringatanPublik])

@@ -240,10 +240,12 @@ def add_laporan_routes(
     ) -> Response:
         """Membuat laporan dengan kategori, jawaban pertanyaannya, lokasi dan uraian; foto menyusul lewat
         `.../foto` (warga dengan NIK terbukti di daerah ini)."""
-        if (replayed := await idempotency.replay()) is not None:
-            return replayed
-        obj = await svc.create(jenis, session, principal, tenant=tenant, data=body)
-        return await idempotency.remember(await detail(jenis, session, principal, tenant, obj), status=201)
+
+        async def create() -> LaporanRead:
+            obj = await svc.create(jenis, session, principal, tenant=tenant, data=body)
+            return await detail(jenis, session, principal, tenant, obj)
+
+        return await idempotency.run(create)
 
     @router.get("/laporan", response_model=CursorPage[LaporanRingkas])
     async def list_laporan(

@@ -66,11 +66,7 @@ async def create_aset(
     body: AsetIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Mencatat ruas jalan (sesuai SK Bupati), jembatan atau saluran drainase (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_aset(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_aset(session, tenant=tenant, data=body))
 
 
 @router.get("/aset/{aset_id}", response_model=AsetRead)
@@ -131,11 +127,7 @@ async def create_proyek(
     body: ProyekIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Mencatat proyek dengan anggaran (rupiah), kontraktor dan aset yang dikerjakan (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_proyek(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_proyek(session, tenant=tenant, data=body))
 
 
 @router.get("/proyek/{proyek_id}", response_model=ProyekRead)

@@ -47,11 +47,7 @@ async def create_alat(
     body: AlatIn, tenant: TenantDep, session: SessionDep, _: Petugas, idempotency: IdempotencyDep
 ) -> Response:
     """Mencatat alat berat: nama, jenis, nomor polisi/seri (petugas)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    return await idempotency.remember(
-        await service.create_alat(session, tenant=tenant, data=body), status=201
-    )
+    return await idempotency.run(lambda: service.create_alat(session, tenant=tenant, data=body))
 
 
 @router.patch("/alat/{alat_id}", response_model=AlatRead)
@@ -99,10 +95,9 @@ async def create_pemesanan(
 ) -> Response:
     """Memesan alat untuk rentang tanggal (hari terakhir ikut dihitung); biaya = hari x tarif harian.
     Tanggal yang sudah terpakai masuk antrean (warga dengan NIK terbukti, atau petugas atas nama OPD)."""
-    if (replayed := await idempotency.replay()) is not None:
-        return replayed
-    created = await service.create_pemesanan(session, principal, tenant=tenant, data=body)
-    return await idempotency.remember(created, status=201)
+    return await idempotency.run(
+        lambda: service.create_pemesanan(session, principal, tenant=tenant, data=body)
+    )
 
 
 @router.get("/sewa", response_model=CursorPage[PemesananRingkas])
