@@ -10,7 +10,16 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
 from portal.backend import Masalah
-from portal.halaman.dasar import Daerah, DaerahDep, FormDep, forget_daerah, kunci_baru, pindah, teks
+from portal.halaman.dasar import (
+    Daerah,
+    DaerahDep,
+    FormDep,
+    forget_daerah,
+    galat_isian,
+    kunci_baru,
+    pindah,
+    teks,
+)
 from portal.sesi import MasukDep, Pengunjung
 from portal.tampilan import page
 
@@ -45,15 +54,6 @@ AdminDep = Annotated[Daerah, Depends(_admin_daerah)]
 
 def _opd_nama(daerah: Daerah) -> dict[str, str]:
     return {str(o["id"]): o["nama"] for o in daerah.detail.get("opd", [])}
-
-
-def _galat(masalah: Masalah | None) -> dict[str, str]:
-    """Field messages by the form field they belong to (`dokumen_wajib.2` belongs to `dokumen_wajib`)."""
-    found: dict[str, str] = {}
-    for error in masalah.errors if masalah else []:
-        name = str(error.get("field") or "").split(".")[0]
-        found.setdefault(name, str(error.get("message") or ""))
-    return found
 
 
 @router.get("", response_class=HTMLResponse)
@@ -97,7 +97,7 @@ def _layanan_page(
         isian=isian,
         opd=[o for o in daerah.detail.get("opd", []) if o["aktif"] or str(o["id"]) == isian.get("opd_id")],
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah),
     )
 
 
@@ -184,7 +184,7 @@ async def _opd_page(
         pesan=pesan,
         isian=isian or {},
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah),
         kunci=(isian or {}).get("idempotency_key") or kunci_baru(),
     )
 
@@ -253,7 +253,7 @@ async def _staf_page(
         pesan=pesan,
         isian=isian or {"layanan": []},
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah),
         kunci=(isian or {}).get("idempotency_key") or kunci_baru(),
     )
 

@@ -18,6 +18,8 @@ from portal.halaman.dasar import (
     DaerahDep,
     FormDep,
     api_of,
+    daftar,
+    galat_isian,
     kunci_baru,
     pindah,
     staff_of,
@@ -93,22 +95,8 @@ async def _setwan(daerah: DaerahDep, pengunjung: MasukDep) -> Daerah:
 SetwanDep = Annotated[Daerah, Depends(_setwan)]
 
 
-def _galat(masalah: Masalah | None) -> dict[str, str]:
-    """Field messages by form field (`anggota_ids.0` belongs to `anggota_ids`; `body` is the whole form)."""
-    found: dict[str, str] = {}
-    for error in masalah.errors if masalah else []:
-        name = str(error.get("field") or "body").split(".")[0]
-        found.setdefault(name, str(error.get("message") or ""))
-    return found
-
-
 def _isian(form: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {k: teks(form, k) for k in (*fields, "idempotency_key")}
-
-
-def _pilihan(form: dict[str, Any], name: str) -> list[str]:
-    raw = form.get(name) or []
-    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
 
 
 def _waktu(value: str, daerah: Daerah) -> str | None:
@@ -162,7 +150,7 @@ async def _kelola_page(
         bentuk=bentuk,
         isian=isian or {},
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah, umum="body"),
         kunci=(isian or {}).get("idempotency_key") or kunci_baru(),
     )
 
@@ -254,7 +242,7 @@ async def _ubah_page(
         pesan=pesan,
         isian=isian or {k: "" if item.get(k) is None else str(item[k]) for k in item},
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah, umum="body"),
         **pilihan,
     )
 
@@ -353,7 +341,7 @@ async def _agenda_page(
         bentuk=bentuk,
         isian=isian or {"anggota_ids": []},
         masalah=masalah,
-        galat=_galat(masalah),
+        galat=galat_isian(masalah, umum="body"),
         kunci=(isian or {}).get("idempotency_key") or kunci_baru(),
     )
 
@@ -375,7 +363,7 @@ async def agenda(
 
 @router.post("/agenda", response_class=HTMLResponse)
 async def tambah_agenda(daerah: SetwanDep, pengunjung: MasukDep, form: FormDep) -> Response:
-    isian: dict[str, Any] = {**_isian(form, FIELDS_AGENDA), "anggota_ids": _pilihan(form, "anggota_ids")}
+    isian: dict[str, Any] = {**_isian(form, FIELDS_AGENDA), "anggota_ids": daftar(form, "anggota_ids")}
     body = {
         "jenis": isian["jenis"],
         "judul": isian["judul"],

@@ -112,6 +112,23 @@ def teks(form: dict[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def daftar(form: dict[str, Any], name: str) -> list[str]:
+    """A field that may be given several times (checkboxes, a multiple select): its non-empty values."""
+    value = form.get(name)
+    values = value if isinstance(value, list) else [value]
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def galat_isian(masalah: Masalah | None, *, umum: str = "") -> dict[str, str]:
+    """A problem's messages by the form field they belong to (`dokumen_wajib.2` belongs to
+    `dokumen_wajib`); a message for no field is kept under `umum`."""
+    found: dict[str, str] = {}
+    for error in masalah.errors if masalah else []:
+        name = str(error.get("field") or umum).split(".")[0]
+        found.setdefault(name, str(error.get("message") or ""))
+    return found
+
+
 def masalah_lokal(detail: str, field: str | None = None) -> Masalah:
     """A problem found by the portal itself (a missing file), shown like a service's."""
     errors = [{"field": field, "message": detail}] if field else []

@@ -14,6 +14,7 @@ from portal.halaman.dasar import (
     Daerah,
     DaerahDep,
     FormDep,
+    daftar,
     kunci_baru,
     masalah_lokal,
     pindah,
@@ -28,7 +29,6 @@ from portal.halaman.pekerjaan_umum_aset.umum import (
     _angka,
     _api,
     _base,
-    _daftar,
     _kecamatan,
     _tampil,
     petugas,
@@ -104,7 +104,7 @@ def _isian_aset(form: dict[str, Any]) -> dict[str, Any]:
         k: teks(form, k)
         for k in ("jenis", "nama", "nomor_ruas", "panjang", "lebar_m", "tipe", "ruas_id", "idempotency_key")
     }
-    isian["kecamatan"] = _daftar(form, "kecamatan")
+    isian["kecamatan"] = daftar(form, "kecamatan")
     return isian
 
 

@@ -13,6 +13,7 @@ from portal.halaman.dasar import (
     Daerah,
     DaerahDep,
     FormDep,
+    daftar,
     kunci_baru,
     pindah,
     teks,
@@ -25,7 +26,6 @@ from portal.halaman.pekerjaan_umum_aset.umum import (
     _angka,
     _api,
     _base,
-    _daftar,
     _rupiah_isian,
     petugas,
     router,
@@ -79,7 +79,7 @@ async def proyek_baru(daerah: DaerahDep, pengunjung: MasukDep, form: FormDep) ->
         k: teks(form, k)
         for k in ("nama", "uraian", "anggaran", "kontraktor", "mulai", "selesai", "idempotency_key")
     }
-    isian["aset_ids"] = _daftar(form, "aset_ids")
+    isian["aset_ids"] = daftar(form, "aset_ids")
     body: dict[str, Any] = {
         "nama": isian["nama"],
         "anggaran": _rupiah_isian(isian["anggaran"]),

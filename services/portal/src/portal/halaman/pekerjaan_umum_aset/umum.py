@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from portal.halaman.dasar import (
@@ -135,13 +133,6 @@ def tautan(daerah: Daerah, pengunjung: Pengunjung) -> list[Tautan]:
 
 def _kecamatan(daerah: Daerah) -> dict[str, str]:
     return {k.kode: k.nama for k in kecamatan_of(daerah.kode)}
-
-
-def _daftar(form: dict[str, Any], name: str) -> list[str]:
-    """A field that may be given several times (checkboxes, a multiple select)."""
-    value = form.get(name)
-    values = value if isinstance(value, list) else [value]
-    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
 def _angka(value: str) -> str | None:
